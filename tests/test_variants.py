@@ -1,0 +1,290 @@
+"""Variants, for real: each in its own venv, its own tests, its migrations, gunicorn.
+
+Marked ``variant`` (tox env ``variants``): each bake's dependencies are installed from PyPI with
+uv, exactly as its pyproject declares them, into a venv of the bake's lowest supported Python,
+and its suite runs against the real services the variant uses (services.md). A service that is
+down fails the variant with its name; nothing is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import bake, python_for, variant_id
+from variants_api import API_VARIANTS
+from variants_celery import VARIANTS_CELERY
+from variants_data import VARIANTS as DATA_VARIANTS
+from variants_data import services
+
+pytestmark = pytest.mark.variant
+
+#: The defaults of cookiecutter.json, then the data-store variants, then the API turned off and
+#: an awkward project name (quotes, apostrophe, non-ASCII) that must survive every file type.
+#: Then every other Celery broker (the default is "sqlalchemy").
+VARIANTS: list[dict] = [
+    {},
+    *DATA_VARIANTS,
+    *[v for v in API_VARIANTS if v != {"use_api": True}],
+    *[v for v in VARIANTS_CELERY if v != {"celery_broker": "sqlalchemy"}],
+]
+#: Where each service listens (services.md), to fail fast with its name when it is down.
+SERVICE_PORTS = {"PostgreSQL": 5432, "MariaDB": 3306, "Redis": 6379, "RabbitMQ": 5672}
+#: Server URLs the harness makes a scratch database on, for `flask init` and gunicorn.
+ADMIN_URLS = {
+    "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+    "mysql": "mysql+pymysql://root@127.0.0.1:3306/",
+}
+BOOT_SECONDS = 60
+REFUSAL_SECONDS = 20
+
+
+def uv_bin() -> str:
+    try:
+        from uv import find_uv_bin
+    except ImportError:
+        found = shutil.which("uv")
+        if not found:
+            pytest.fail("uv is needed for the variant tests: pip install uv")
+        return found
+    return find_uv_bin()
+
+
+def clean_env(project: Path) -> dict[str, str]:
+    """The caller's environment minus anything that would leak into the bake's own tools."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("FLASK_", "PYTEST_", "COV_", "COVERAGE_"))
+        and key not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "APP_CONFIG", "DATABASE_URL"}
+    }
+    env["PATH"] = f"{project / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["UV_PYTHON_DOWNLOADS"] = "never"
+    return env
+
+
+def run(project: Path, *command: str, env=None, timeout=600) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        command,
+        cwd=project,
+        env=env or clean_env(project),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def show(out: subprocess.CompletedProcess) -> str:
+    return f"$ {' '.join(map(str, out.args))}\n--- stdout\n{out.stdout}\n--- stderr\n{out.stderr}"
+
+
+def require_services(variant: dict) -> None:
+    """Fail, naming the service, when one the variant needs is not listening."""
+    for name in services(variant):
+        try:
+            socket.create_connection(("127.0.0.1", SERVICE_PORTS[name]), timeout=3).close()
+        except OSError as error:
+            pytest.fail(f"{name} is not reachable on 127.0.0.1:{SERVICE_PORTS[name]}: {error}")
+
+
+def scratch_database(project: Path, database: str, action: str, name: str) -> None:
+    """Create or drop the database ``name`` on the variant's server, with the bake's driver."""
+    statement = f"{action} DATABASE {'IF EXISTS ' if action == 'DROP' else ''}{name}"
+    script = (
+        "import sys, sqlalchemy as sa\n"
+        "engine = sa.create_engine(sys.argv[1], isolation_level='AUTOCOMMIT')\n"
+        "with engine.connect() as c: c.execute(sa.text(sys.argv[2]))\n"
+    )
+    out = run(project, ".venv/bin/python", "-c", script, ADMIN_URLS[database], statement)
+    assert out.returncode == 0, show(out)
+
+
+@pytest.fixture(scope="module", params=VARIANTS, ids=[variant_id(v) for v in VARIANTS])
+def variant(request) -> dict:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def project(cookies_session, variant) -> Path:
+    """The variant, baked and installed with its dev extra in its own .venv."""
+    require_services(variant)
+    result = bake(cookies_session, **variant)
+    assert result.exit_code == 0, result.exception
+    path = result.project_path
+    version = result.context["python_version"]
+    python = python_for(version) or version
+    created = run(path, uv_bin(), "venv", "--python", python, ".venv")
+    assert created.returncode == 0, show(created)
+    # --compile-bytecode: the bake's tests start several Pythons, and without .pyc files (e.g.
+    # under PYTHONDONTWRITEBYTECODE=1) each one compiles every imported module again.
+    installed = run(
+        path,
+        uv_bin(),
+        "pip",
+        "install",
+        "--compile-bytecode",
+        "--python",
+        ".venv/bin/python",
+        "-e",
+        ".[dev]",
+    )
+    assert installed.returncode == 0, show(installed)
+    venv_python = run(path, ".venv/bin/python", "-c", "import sys; print(sys.version_info[:2])")
+    assert venv_python.stdout.strip() == str(tuple(int(p) for p in version.split(".")))
+    return path
+
+
+@pytest.fixture(scope="module")
+def database_env(project: Path, variant: dict) -> Iterator[dict[str, str]]:
+    """Environment for `flask init` and gunicorn: a scratch database on the variant's server."""
+    env = clean_env(project)
+    database = variant.get("database", "sqlite")
+    if database == "sqlite":
+        yield env
+        return
+    name = f"variant_{os.getpid()}_{int(time.time())}"
+    scratch_database(project, database, "CREATE", name)
+    base = ADMIN_URLS[database].rsplit("/", 1)[0]
+    suffix = "?charset=utf8mb4" if database == "mysql" else ""
+    env["DATABASE_URL"] = f"{base}/{name}{suffix}"
+    try:
+        yield env
+    finally:
+        scratch_database(project, database, "DROP", name)
+
+
+@pytest.fixture(scope="module")
+def initialized(project: Path, database_env: dict[str, str]) -> Path:
+    """``flask init`` has run (FLASK_APP from .flaskenv, the secret from .env)."""
+    out = run(project, ".venv/bin/flask", "init", env=database_env)
+    assert out.returncode == 0, show(out)
+    return project
+
+
+def test_own_test_suite_passes_with_its_coverage_gate(project):
+    out = run(project, ".venv/bin/pytest")
+    text = out.stdout + out.stderr
+    assert out.returncode == 0, show(out)
+    assert " passed" in text
+    assert "Required test coverage of" in text and "reached" in text, text[-2000:]
+
+
+def test_flask_init_migrates_to_head_and_models_match(initialized, database_env):
+    again = run(initialized, ".venv/bin/flask", "init", env=database_env)
+    assert again.returncode == 0, show(again)  # safe to re-run
+    check = run(initialized, ".venv/bin/flask", "db", "check", env=database_env)
+    assert check.returncode == 0, show(check)
+    assert (initialized / "instance").is_dir()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str, str]:
+    """(status, content type, body) of a GET; HTTP errors are answers too."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.headers.get_content_type(), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get_content_type(), error.read().decode()
+
+
+def start_gunicorn(project: Path, port: int, env: dict[str, str]) -> subprocess.Popen:
+    command = [".venv/bin/gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    # Newer gunicorn opens a control socket under ~/.gunicorn; tests must not share or leave one.
+    if "--no-control-socket" in run(project, ".venv/bin/gunicorn", "--help").stdout:
+        command.append("--no-control-socket")
+    return subprocess.Popen(
+        [*command, "wsgi:app"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def stop(server: subprocess.Popen) -> str:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        output, _ = server.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        output, _ = server.communicate()
+    return output
+
+
+def test_gunicorn_serves_health_with_the_baked_secret(initialized, database_env, variant):
+    port = free_port()
+    env = dict(database_env)  # no FLASK_SECRET_KEY: wsgi.py reads .env itself
+    server = start_gunicorn(initialized, port, env)
+    try:
+        deadline = time.monotonic() + BOOT_SECONDS
+        status = None
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                status, _, _ = get(f"http://127.0.0.1:{port}/health/ping")
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert server.poll() is None, stop(server)
+        assert status == 200, stop(server)
+        status, content_type, body = get(f"http://127.0.0.1:{port}/health/ready")
+        assert content_type == "application/json", body
+        checks = json.loads(body)["checks"]
+        if variant.get("use_mongodb") and not os.environ.get("MONGODB_URI"):
+            # No MongoDB server can run on these machines (services.md): readiness must say
+            # exactly that, and every other backing service must be ready.
+            assert status == 503, body
+            assert {name for name, check in checks.items() if check["status"] != "ok"} == {
+                "mongodb"
+            }, body
+        else:
+            assert status == 200, body
+    finally:
+        output = stop(server)
+    assert "Traceback" not in output, output
+
+
+@pytest.mark.parametrize("secret", ["unset", "", "change-me"])
+def test_gunicorn_refuses_to_start_without_a_real_secret_key(initialized, database_env, secret):
+    env = dict(database_env)
+    dotenv = initialized / ".env"
+    parked = initialized / ".env.parked"
+    if secret == "unset":
+        dotenv.rename(parked)  # wsgi.py would read the baked key from .env
+    else:
+        env["FLASK_SECRET_KEY"] = secret  # the environment wins over .env
+    server = start_gunicorn(initialized, free_port(), env)
+    kept_running = False
+    try:
+        server.wait(timeout=REFUSAL_SECONDS)
+    except subprocess.TimeoutExpired:
+        kept_running = True
+    finally:
+        output = stop(server)
+        if parked.exists():
+            parked.rename(dotenv)
+    assert not kept_running, f"gunicorn kept running, FLASK_SECRET_KEY {secret!r}:\n{output}"
+    assert server.returncode != 0, output
+    lines = [line for line in output.splitlines() if "SECRET_KEY" in line]
+    assert len(lines) == 1, output
+    assert lines[0].startswith("ERROR: "), output
+    assert "Traceback" not in output, output

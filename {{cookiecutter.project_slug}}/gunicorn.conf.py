@@ -1,0 +1,64 @@
+"""gunicorn settings: ``gunicorn -c gunicorn.conf.py wsgi:app``.
+
+The Docker image runs exactly that command; it works the same outside a container. Every value
+below can be changed from the environment, so one file serves a laptop and a server:
+
+``GUNICORN_BIND``       address to listen on (default ``127.0.0.1:8000``; the image sets
+                        ``0.0.0.0:8000`` so nginx can reach it)
+``WEB_CONCURRENCY``     worker processes (default: 2 per CPU this process may use, plus 1)
+``GUNICORN_THREADS``    threads per worker (default 1)
+``GUNICORN_TIMEOUT``    seconds a worker may spend on one request before it is restarted
+``GUNICORN_LOG_LEVEL``  gunicorn's own log level (the app's is ``FLASK_LOG_LEVEL``)
+
+and, less often, ``GUNICORN_GRACEFUL_TIMEOUT``, ``GUNICORN_KEEPALIVE``, ``GUNICORN_MAX_REQUESTS``,
+``GUNICORN_MAX_REQUESTS_JITTER`` and ``GUNICORN_CONTROL_SOCKET`` (all explained below).
+
+See https://docs.gunicorn.org/en/stable/settings.html for every setting.
+"""
+
+import os
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (a container's CPU set, not the whole host's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+
+# A worker silent for `timeout` seconds is killed and replaced; on shutdown or reload, workers
+# get `graceful_timeout` seconds to finish the requests they hold.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+# Seconds to hold an idle keep-alive connection; nginx in front reuses its connections.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+
+# Restart each worker after about this many requests, which bounds slow memory leaks; the
+# jitter keeps workers from restarting all at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+
+# Workers heartbeat through a temporary file; /dev/shm (memory) keeps a slow container disk
+# from making healthy workers look stuck. Only gunicorn writes there (S108: not a shared path).
+SHARED_MEMORY = "/dev/shm"  # noqa: S108
+if os.path.isdir(SHARED_MEMORY):
+    worker_tmp_dir = SHARED_MEMORY
+
+# Recent gunicorn releases open a control socket (for `gunicornc`) under the user's home, which
+# the image's user cannot write; it stays off unless GUNICORN_CONTROL_SOCKET gives a path.
+# Releases without the feature ignore both settings.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
+
+# Access and error logs to stdout/stderr, where Docker and systemd collect them.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Client address as nginx saw it (X-Forwarded-For), request, status, bytes, milliseconds.
+access_log_format = '%(h)s %({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'

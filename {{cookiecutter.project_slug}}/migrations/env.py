@@ -1,0 +1,52 @@
+"""Alembic environment for Flask-Migrate: runs migrations with the app's engine and metadata."""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+# Keep the app's own loggers: fileConfig would otherwise disable every logger it does not name.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+db = current_app.extensions["migrate"].db
+config.set_main_option(
+    "sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%")
+)
+
+
+def run_migrations_offline() -> None:
+    """Emit SQL to standard output (``flask db upgrade --sql``) without connecting."""
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=db.metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Connect with the app's engine and apply the migrations."""
+
+    def skip_empty_autogenerate(context, revision, directives) -> None:
+        # `flask db migrate` with no model changes writes no empty revision file.
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    configure_args = current_app.extensions["migrate"].configure_args
+    configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
+    with db.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=db.metadata, **configure_args)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

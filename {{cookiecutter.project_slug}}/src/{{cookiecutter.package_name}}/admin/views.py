@@ -1,0 +1,66 @@
+"""Routes: ``/admin/`` lists users{% if cookiecutter.celery_broker != "none" %} and recent audit events{% endif %};
+``/admin/users/<id>/role`` changes a user's role."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..auth.permissions import permission_required
+from ..extensions import db
+from ..models import {% if cookiecutter.celery_broker != "none" %}AuditEvent, {% endif %}Role, User
+from ..stats import invalidate_user_stats, user_stats
+from . import bp
+{%- if cookiecutter.celery_broker != "none" %}
+
+#: How many audit events the admin page shows.
+RECENT_AUDIT_EVENTS = 50
+{%- endif %}
+
+
+@bp.route("/")
+@permission_required("admin.access")
+def index() -> str:
+{%- if cookiecutter.celery_broker != "none" %}
+    """List every user with their role, newest first, and the latest audit events."""
+{%- else %}
+    """List every user with their role, newest first."""
+{%- endif %}
+    users = db.session.scalars(db.select(User).order_by(User.created_at.desc(), User.id.desc()))
+    roles = db.session.scalars(db.select(Role).order_by(Role.name)).all()
+{%- if cookiecutter.celery_broker != "none" %}
+    events = db.session.scalars(
+        db.select(AuditEvent)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(RECENT_AUDIT_EVENTS)
+    )
+    return render_template(
+        "admin/index.html",
+        users=users.all(),
+        roles=roles,
+        stats=user_stats(),
+        audit_events=events.all(),
+    )
+{%- else %}
+    return render_template("admin/index.html", users=users.all(), roles=roles, stats=user_stats())
+{%- endif %}
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@permission_required("users.manage")
+def set_role(user_id: int) -> Response:
+    """Give the user the role named in the form field ``role``.
+
+    Responds 404 for an unknown user, 400 for an unknown role; an admin cannot change their
+    own role, so the last admin cannot lock everyone out by accident.
+    """
+    user = db.get_or_404(User, user_id)
+    role = db.session.scalar(db.select(Role).filter_by(name=request.form.get("role", "")))
+    if role is None:
+        abort(400, description="Unknown role.")
+    if user.id == current_user.id:
+        abort(400, description="You cannot change your own role.")
+    user.role = role
+    db.session.commit()
+    invalidate_user_stats()
+    flash(f"{user.email} is now {role.name}.", "success")
+    return redirect(url_for("admin.index"))

@@ -1,0 +1,78 @@
+"""``/api/v1/auth``: exchange an email and password for tokens, refresh and revoke them."""
+
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from flask_jwt_extended import (
+    create_access_token,
+    create_refresh_token,
+    current_user,
+    get_jwt,
+    jwt_required,
+)
+from flask_smorest import Blueprint, abort
+
+from ..extensions import db, limiter
+from ..models import RevokedToken, User
+from .schemas import AccessTokenSchema, CredentialsSchema, TokenPairSchema
+
+bp = Blueprint(
+    "api_tokens",
+    __name__,
+    url_prefix="/auth",
+    description="Bearer tokens: get a pair with an email and password, refresh, revoke.",
+)
+
+
+def access_token_body(user: User) -> dict[str, object]:
+    """A new access token for ``user`` with its type and lifetime in seconds."""
+    lifetime = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
+    if isinstance(lifetime, timedelta):
+        lifetime = lifetime.total_seconds()
+    return {
+        "access_token": create_access_token(identity=user),
+        "token_type": "Bearer",
+        "expires_in": int(lifetime),
+    }
+
+
+@bp.route("/token", methods=["POST"])
+@limiter.limit(lambda: current_app.config["API_AUTH_RATE_LIMIT"])
+@bp.arguments(CredentialsSchema)
+@bp.response(200, TokenPairSchema)
+@bp.doc(security=[])
+def issue_token(credentials: dict[str, str]) -> dict[str, object]:
+    """Get an access token and a refresh token.
+
+    Rate limited per client address (API_AUTH_RATE_LIMIT); a wrong email or password is 401.
+    """
+    user = User.find_by_email(credentials["email"])
+    if user is None or not user.check_password(credentials["password"]):
+        abort(401, message="Wrong email or password.")
+    return access_token_body(user) | {"refresh_token": create_refresh_token(identity=user)}
+
+
+@bp.route("/refresh", methods=["POST"])
+@jwt_required(refresh=True)
+@bp.response(200, AccessTokenSchema)
+def refresh_token() -> dict[str, object]:
+    """Get a new access token; send the refresh token as the bearer token."""
+    return access_token_body(current_user)
+
+
+@bp.route("/revoke", methods=["POST"])
+@jwt_required(verify_type=False)
+@bp.response(204)
+def revoke_token() -> None:
+    """Revoke the bearer token sent (access or refresh): it is refused from now on."""
+    claims = get_jwt()
+    expires = claims.get("exp")
+    db.session.add(
+        RevokedToken(
+            jti=claims["jti"],
+            token_type=claims["type"],
+            user_id=current_user.id,
+            expires_at=datetime.fromtimestamp(expires, timezone.utc) if expires else None,
+        )
+    )
+    db.session.commit()

@@ -1,0 +1,76 @@
+"""Routes: ``/auth/register``, ``/auth/login``, ``/auth/logout``."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+{% if cookiecutter.use_mongodb -%}
+from ..activity.feed import record_event
+{% endif -%}
+from ..extensions import db, login_manager
+from ..models import User
+from ..stats import invalidate_user_stats
+from . import bp
+from .forms import LoginForm, RegistrationForm
+from .redirects import safe_next_path
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Flask-Login callback: the user whose id is stored in the session, or ``None``."""
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> str | Response:
+    """Show the registration form; on a valid POST create the user and log them in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        user = User.create(form.email.data, form.password.data)
+        db.session.commit()
+        invalidate_user_stats()
+        login_user(user)
+{%- if cookiecutter.use_mongodb %}
+        record_event(user, "register")
+{%- endif %}
+        flash("Welcome! Your account is ready.", "success")
+        return redirect(url_for("main.index"))
+    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    """Show the login form; on valid credentials log in and go to ``next`` if it is same-site.
+
+    A wrong email and a wrong password get the same message, so the form does not reveal which
+    addresses are registered.
+    """
+    if current_user.is_authenticated:
+        return redirect(safe_next_path(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = User.find_by_email(form.email.data)
+        if user is not None and user.check_password(form.password.data):
+            login_user(user, remember=form.remember_me.data)
+{%- if cookiecutter.use_mongodb %}
+            record_event(user, "login")
+{%- endif %}
+            flash("You are logged in.", "success")
+            return redirect(safe_next_path(request.args.get("next")))
+        flash("Wrong email or password.", "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout() -> Response:
+    """Log out and go to the home page (the navigation bar posts here; GET also works)."""
+{%- if cookiecutter.use_mongodb %}
+    if current_user.is_authenticated:
+        record_event(current_user, "logout")
+{%- endif %}
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("main.index"))

@@ -1,0 +1,98 @@
+"""``flask`` commands: ``init`` and ``create-admin``{% if cookiecutter.use_mongodb %}, ``mongo-init``{% endif %}."""
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+{%- if cookiecutter.use_mongodb %}
+from pymongo.errors import PyMongoError
+{%- endif %}
+from sqlalchemy.exc import OperationalError
+
+{% if cookiecutter.use_mongodb -%}
+from .activity.feed import ensure_indexes
+{% endif -%}
+from .auth.forms import MIN_PASSWORD_LENGTH
+from .extensions import db
+from .models import Role, User
+from .stats import invalidate_user_stats
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Apply every migration (to head) and seed the roles and permissions; safe to re-run."""
+    try:
+        upgrade()
+    except OperationalError as error:
+        message = f"cannot reach the database: {first_line(error.orig)}"
+        raise click.ClickException(message) from None
+    Role.seed()
+    db.session.commit()
+    invalidate_user_stats()
+    click.echo("Database migrated to head; roles seeded.")
+
+
+@click.command("create-admin")
+@with_appcontext
+@click.option("--email", required=True, help="Email address to log in with.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help=f"At least {MIN_PASSWORD_LENGTH} characters; asked for when omitted.",
+)
+def create_admin_command(email: str, password: str) -> None:
+    """Create a user with the admin role, or give an existing user that role and password."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(
+            f"must be at least {MIN_PASSWORD_LENGTH} characters", param_hint="--password"
+        )
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="--email") from None
+    admin = db.session.scalar(db.select(Role).filter_by(name="admin"))
+    if admin is None:
+        raise click.ClickException("the admin role does not exist: run `flask init` first")
+    user = User.find_by_email(email)
+    if user is None:
+        user = User.create(email, password, role_name="admin")
+        action = "Created"
+    else:
+        user.role = admin
+        user.set_password(password)
+        action = "Promoted"
+    db.session.commit()
+    invalidate_user_stats()
+    click.echo(f"{action} admin {user.email}.")
+{%- if cookiecutter.use_mongodb %}
+
+
+@click.command("mongo-init")
+@with_appcontext
+def mongo_init_command() -> None:
+    """Create the MongoDB indexes the app queries by; safe to re-run."""
+    try:
+        names = ensure_indexes()
+    except PyMongoError as error:
+        raise click.ClickException(f"cannot reach MongoDB: {first_line(error)}") from None
+    click.echo(f"MongoDB indexes ready: {', '.join(names)}.")
+{%- endif %}
+
+
+def first_line(error: BaseException | None) -> str:
+    """The first line of an exception's message (driver messages can span several)."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def register(app: Flask) -> None:
+    """Add the commands above to ``app.cli``."""
+    app.cli.add_command(init_command)
+    app.cli.add_command(create_admin_command)
+{%- if cookiecutter.use_mongodb %}
+    app.cli.add_command(mongo_init_command)
+{%- endif %}

@@ -1,0 +1,32 @@
+"""Notes: short texts a user writes and only that user can read or change (the API's example)."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .user import User, utcnow
+
+#: Longest title and body, in characters; the API refuses longer ones with 422.
+TITLE_MAX_LENGTH = 200
+BODY_MAX_LENGTH = 10_000
+
+
+class Note(db.Model):
+    """A note owned by one user; deleting the user deletes their notes."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    owner: Mapped[User] = relationship()
+    title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    def __repr__(self) -> str:
+        return f"<Note {self.id} of user {self.owner_id}>"

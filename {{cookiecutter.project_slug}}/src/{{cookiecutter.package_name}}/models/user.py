@@ -1,0 +1,131 @@
+"""Users, their role, and the permissions a role grants (User -> Role -> Permission)."""
+
+from datetime import datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import Column, DateTime, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+
+#: The roles ``flask init`` seeds, with the permission names each grants. Code checks
+#: permissions, never role names, so a new role is a row here and not a code change.
+ROLES: dict[str, frozenset[str]] = {
+    "user": frozenset(),
+    "admin": frozenset({"admin.access", "users.manage"}),
+}
+#: The role given to a newly registered user.
+DEFAULT_ROLE = "user"
+
+role_permissions = Table(
+    "role_permissions",
+    db.metadata,
+    Column("role_id", ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True),
+    Column("permission_id", ForeignKey("permissions.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Permission(db.Model):
+    """A named right, e.g. ``admin.access``, checked by ``permission_required``."""
+
+    __tablename__ = "permissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Permission {self.name}>"
+
+
+class Role(db.Model):
+    """A named set of permissions; every user has exactly one role."""
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    permissions: Mapped[set[Permission]] = relationship(secondary=role_permissions)
+
+    def __repr__(self) -> str:
+        return f"<Role {self.name}>"
+
+    @property
+    def permission_names(self) -> frozenset[str]:
+        """The names of the permissions this role grants."""
+        return frozenset(permission.name for permission in self.permissions)
+
+    @classmethod
+    def seed(cls) -> None:
+        """Create the roles and permissions of :data:`ROLES`, or bring existing ones in line.
+
+        Idempotent: running it twice changes nothing. The caller commits.
+        """
+        permissions = {p.name: p for p in db.session.scalars(db.select(Permission))}
+        for name in set().union(*ROLES.values()) - permissions.keys():
+            permissions[name] = Permission(name=name)
+            db.session.add(permissions[name])
+        for role_name, granted in ROLES.items():
+            role = db.session.scalar(db.select(cls).filter_by(name=role_name))
+            if role is None:
+                role = cls(name=role_name)
+                db.session.add(role)
+            role.permissions = {permissions[name] for name in granted}
+
+
+class User(UserMixin, db.Model):
+    """A person who can log in with an email address and a password."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"))
+    role: Mapped[Role] = relationship(lazy="joined")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password`` (Werkzeug's ``generate_password_hash``, scrypt)."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Return whether ``password`` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def has_permission(self, name: str) -> bool:
+        """Return whether this user's role grants the permission called ``name``."""
+        return name in self.role.permission_names
+
+    @staticmethod
+    def normalize_email(email: str) -> str:
+        """Return ``email`` stripped and lower-cased, the form it is stored and looked up in."""
+        return email.strip().lower()
+
+    @classmethod
+    def find_by_email(cls, email: str) -> "User | None":
+        """Return the user with this email address (any case), or ``None``."""
+        return db.session.scalar(db.select(cls).filter_by(email=cls.normalize_email(email)))
+
+    @classmethod
+    def create(cls, email: str, password: str, role_name: str = DEFAULT_ROLE) -> "User":
+        """Add a new user with the named role to the session and return it; the caller commits.
+
+        Raises:
+            LookupError: the role does not exist (run ``flask init`` to seed the roles).
+        """
+        role = db.session.scalar(db.select(Role).filter_by(name=role_name))
+        if role is None:
+            raise LookupError(f"role {role_name!r} does not exist: run `flask init` first")
+        user = cls(email=cls.normalize_email(email), role=role)
+        user.set_password(password)
+        db.session.add(user)
+        return user

@@ -1,0 +1,399 @@
+{%- set server_db = cookiecutter.database != "sqlite" -%}
+"""Shared fixtures: ``app``, ``client``, ``runner``, ``auth``, ``make_user`` and ``make_app``.
+{%- if not server_db %}
+
+The suite runs on SQLite: in memory, a new database for every app.
+{%- else %}
+
+The suite runs on {{ "PostgreSQL" if cookiecutter.database == "postgresql" else "MySQL/MariaDB" }}: it creates its own databases (random names) on the server at
+``TEST_DATABASE_URL`` and drops them at the end. A server that is down stops the run with a
+message naming it; nothing is skipped.
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+
+Redis at ``TEST_REDIS_URL`` backs the cache under a random key prefix, deleted at the end.
+{%- endif %}
+{%- if cookiecutter.use_mongodb %}
+
+MongoDB: no test fakes one. With ``MONGODB_URI`` set, the apps use a random database on that
+server (dropped at the end) and the ``requires_mongodb`` tests run; without it, the apps point
+at a closed port, which is how the down-server tests see MongoDB.
+{%- endif %}
+"""
+
+{% if cookiecutter.use_redis -%}
+import contextlib
+{% endif -%}
+import os
+{%- if server_db or cookiecutter.use_redis or cookiecutter.use_mongodb %}
+import secrets
+{%- endif %}
+import socket
+from collections.abc import Callable, Iterator
+{%- if cookiecutter.use_mongodb %}
+from urllib.parse import urlsplit, urlunsplit
+{%- endif %}
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+{%- if cookiecutter.use_api %}
+from flask_jwt_extended import create_access_token, create_refresh_token
+{%- endif %}
+{%- if cookiecutter.use_mongodb %}
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+from redis import Redis
+from redis.exceptions import RedisError
+{%- endif %}
+{%- if server_db %}
+from sqlalchemy import create_engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+{%- endif %}
+from werkzeug.test import TestResponse
+
+from {{ cookiecutter.package_name }} import create_app
+from {{ cookiecutter.package_name }}.extensions import cache, db{% if cookiecutter.use_mongodb %}, mongo{% endif %}
+from {{ cookiecutter.package_name }}.models import Role, User
+
+PASSWORD = "correct horse battery"
+{%- if cookiecutter.database == "postgresql" %}
+#: The PostgreSQL server the suite makes its databases on; the database in the URL is only
+#: used to connect.
+TEST_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+DATABASE_SERVICE = "PostgreSQL"
+{%- elif cookiecutter.database == "mysql" %}
+#: The MySQL/MariaDB server the suite makes its databases on; the database in the URL is only
+#: used to connect.
+TEST_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "mysql+pymysql://root@127.0.0.1:3306/test?charset=utf8mb4"
+)
+DATABASE_SERVICE = "MySQL/MariaDB"
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+#: The Redis server for the cache and health tests.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+{%- endif %}
+{%- if cookiecutter.use_mongodb %}
+#: A MongoDB server for the tests marked ``requires_mongodb``; none can run on some machines.
+MONGODB_URI = os.environ.get("MONGODB_URI")
+requires_mongodb = pytest.mark.skipif(
+    not MONGODB_URI, reason="MONGODB_URI not set: no MongoDB server on this machine"
+)
+{%- endif %}
+
+
+def closed_port() -> int:
+    """A local TCP port nobody listens on, to play a server that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def unreachable_database_url() -> str:
+    """A URL of this variant's database kind where no server answers."""
+{%- if cookiecutter.database == "postgresql" %}
+    return f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/nothing"
+{%- elif cookiecutter.database == "mysql" %}
+    return f"mysql+pymysql://root@127.0.0.1:{closed_port()}/nothing?charset=utf8mb4"
+{%- else %}
+    return f"sqlite:////nonexistent-{closed_port()}/folder/app.db"
+{%- endif %}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """Each test gets its own instance folder and none of the developer's settings."""
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    for name in ("DATABASE_URL", "APP_CONFIG"{% if cookiecutter.use_redis %}, "REDIS_URL"{% endif %}):
+        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.startswith("FLASK_"):
+            monkeypatch.delenv(name)
+{%- if server_db %}
+
+
+class DatabaseServer:
+    """Makes databases with random names on the test server; drops them all in :meth:`close`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.engine = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.names: list[str] = []
+
+    def check(self) -> None:
+        """Stop the run, naming the service, when the server cannot be reached."""
+        try:
+            with self.engine.connect():
+                pass
+        except OperationalError as error:
+            where = self.url.render_as_string(hide_password=True)
+            reason = str(error.orig).strip().splitlines()[0]
+            pytest.exit(
+                f"{DATABASE_SERVICE} is not reachable at {where} ({reason}): start it, or "
+                "point TEST_DATABASE_URL at a server where this user may create databases",
+                returncode=1,
+            )
+
+    def create(self) -> str:
+        """Create an empty database and return its URL."""
+        name = f"test_{secrets.token_hex(6)}"
+        with self.engine.connect() as connection:
+{%- if cookiecutter.database == "mysql" %}
+            connection.exec_driver_sql(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
+{%- else %}
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+{%- endif %}
+        self.names.append(name)
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def close(self) -> None:
+        """Drop every database :meth:`create` made."""
+        with self.engine.connect() as connection:
+            for name in self.names:
+{%- if cookiecutter.database == "postgresql" %}
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+{%- else %}
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+{%- endif %}
+        self.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_server() -> Iterator[DatabaseServer]:
+    """The {{ "PostgreSQL" if cookiecutter.database == "postgresql" else "MySQL/MariaDB" }} server at ``TEST_DATABASE_URL``."""
+    server = DatabaseServer(TEST_DATABASE_URL)
+    server.check()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def database_url(database_server: DatabaseServer) -> str:
+    """The suite's database, made once per run; the ``app`` fixture empties it after each test."""
+    return database_server.create()
+
+
+@pytest.fixture
+def empty_database_url(database_server: DatabaseServer) -> str:
+    """A new database without tables (for the migration and ``flask init`` tests)."""
+    return database_server.create()
+{%- else %}
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """The suite's database: SQLite in memory, a new one for every app."""
+    return "sqlite://"
+
+
+@pytest.fixture
+def empty_database_url(tmp_path) -> str:
+    """A new database file without tables (for the migration and ``flask init`` tests)."""
+    return f"sqlite:///{tmp_path}/empty.db"
+{%- endif %}
+{%- if cookiecutter.use_redis %}
+
+
+@pytest.fixture(scope="session")
+def redis_prefix() -> Iterator[str]:
+    """A random key prefix on the Redis at ``TEST_REDIS_URL``; its keys are deleted at the end."""
+    client = Redis.from_url(TEST_REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except RedisError as error:
+        client.close()
+        pytest.exit(
+            f"Redis is not reachable at {TEST_REDIS_URL} ({error}): start it, or set "
+            "TEST_REDIS_URL",
+            returncode=1,
+        )
+    prefix = f"test-{secrets.token_hex(6)}:"
+    yield prefix
+    keys = list(client.scan_iter(match=f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+{%- endif %}
+{%- if cookiecutter.use_mongodb %}
+
+
+@pytest.fixture(scope="session")
+def mongodb_test_uri() -> Iterator[str]:
+    """A random database on the server at ``MONGODB_URI`` (dropped at the end), or, without
+    ``MONGODB_URI``, a URI whose port is closed."""
+    if not MONGODB_URI:
+        yield f"mongodb://127.0.0.1:{closed_port()}/test"
+        return
+    name = f"test_{secrets.token_hex(6)}"
+    uri = urlunsplit(urlsplit(MONGODB_URI)._replace(path=f"/{name}"))
+    client: MongoClient = MongoClient(uri, serverSelectionTimeoutMS=3000)
+    try:
+        client.admin.command("ping")
+    except PyMongoError as error:
+        client.close()
+        pytest.exit(f"MongoDB is not reachable at MONGODB_URI ({error})", returncode=1)
+    yield uri
+    client.drop_database(name)
+    client.close()
+{%- endif %}
+
+
+@pytest.fixture
+def service_config(
+{%- if cookiecutter.use_redis %}redis_prefix: str{% endif %}
+{%- if cookiecutter.use_redis and cookiecutter.use_mongodb %}, {% endif %}
+{%- if cookiecutter.use_mongodb %}mongodb_test_uri: str{% endif -%}
+) -> dict[str, object]:
+    """Config overrides that point a testing app at the test services."""
+{%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}
+    return {
+{%- if cookiecutter.use_redis %}
+        "REDIS_URL": TEST_REDIS_URL,
+        "CACHE_KEY_PREFIX": redis_prefix,
+{%- endif %}
+{%- if cookiecutter.use_mongodb %}
+        "MONGODB_URI": mongodb_test_uri,
+        # Without a server every feed write fails; fail fast.
+        "MONGODB_TIMEOUT_MS": 3000 if MONGODB_URI else 100,
+{%- endif %}
+    }
+{%- else %}
+    return {}
+{%- endif %}
+
+
+@pytest.fixture
+def make_app(service_config: dict[str, object]) -> Iterator[Callable[..., Flask]]:
+    """Factory for extra testing apps: ``make_app(SOME_KEY=value)``; their database
+    connections are closed afterwards."""
+    apps: list[Flask] = []
+
+    def make(**overrides: object) -> Flask:
+        app = create_app("testing", **{**service_config, **overrides})
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+{%- if cookiecutter.use_mongodb %}
+        app.extensions["mongo"].close()
+{%- endif %}
+
+
+@pytest.fixture
+def app(
+    request: pytest.FixtureRequest, make_app: Callable[..., Flask], database_url: str
+) -> Iterator[Flask]:
+    """A testing app on the suite's database with the tables made and roles seeded.
+
+    Extra config comes from indirect parametrization:
+    ``@pytest.mark.parametrize("app", [{"KEY": value}], indirect=True)``.
+    """
+    app = make_app(SQLALCHEMY_DATABASE_URI=database_url, **getattr(request, "param", {}))
+    with app.app_context():
+        db.create_all()
+        Role.seed()
+        db.session.commit()
+        yield app
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+{%- if cookiecutter.use_redis %}
+        with contextlib.suppress(RedisError):  # tests may point the app at a Redis that is down
+            cache.clear()
+{%- else %}
+        cache.clear()
+{%- endif %}
+{%- if cookiecutter.use_mongodb %}
+        if MONGODB_URI:
+            mongo.db.drop_collection("activity")
+{%- endif %}
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A runner for ``app``'s CLI commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., User]:
+    """Factory: ``make_user("a@example.com", role="admin")`` adds and commits a user."""
+
+    def make(email: str = "user@example.com", role: str = "user") -> User:
+        user = User.create(email, PASSWORD, role_name=role)
+        db.session.commit()
+        return user
+
+    return make
+
+
+class AuthActions:
+    """Log in and out through the real routes, as a browser would."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(
+        self, email: str = "user@example.com", password: str = PASSWORD, **query: str
+    ) -> TestResponse:
+        return self._client.post(
+            "/auth/login", data={"email": email, "password": password}, query_string=query
+        )
+
+    def logout(self) -> TestResponse:
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    """Helper with ``login(email, password, **query)`` and ``logout()``."""
+    return AuthActions(client)
+{%- if cookiecutter.use_api %}
+
+
+class ApiActions:
+    """Bearer tokens for the API, made directly (the token endpoint is rate limited)."""
+
+    def headers(self, user: User) -> dict[str, str]:
+        """``Authorization`` header with a fresh access token for ``user``."""
+        return {"Authorization": f"Bearer {create_access_token(identity=user)}"}
+
+    def refresh_headers(self, user: User) -> dict[str, str]:
+        """``Authorization`` header with a fresh refresh token for ``user``."""
+        return {"Authorization": f"Bearer {create_refresh_token(identity=user)}"}
+
+
+@pytest.fixture
+def api(app: Flask) -> ApiActions:
+    """Helper with ``headers(user)`` and ``refresh_headers(user)``."""
+    return ApiActions()
+
+
+def assert_error(response: TestResponse, code: int, status: str) -> dict:
+    """Check ``response`` is a JSON error in the API's one shape; return its body."""
+    assert response.status_code == code
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["code"] == code
+    assert body["status"] == status
+    assert isinstance(body["message"], str)
+    assert body["message"]
+    assert set(body) <= {"code", "status", "message", "errors"}
+    return body
+{%- endif %}

@@ -1,0 +1,149 @@
+"""The MongoDB activity feed.
+
+Tests marked ``requires_mongodb`` use a real server (``MONGODB_URI``); there is none on some
+machines, and they are then reported as skipped with that reason. Everything else (config, CLI
+wiring, MongoDB being down) needs no server: it points the app at a closed port.
+"""
+
+import logging
+
+import pytest
+from pymongo import MongoClient
+
+from {{ cookiecutter.package_name }}.activity.feed import INDEXES, recent_events, record_event
+from {{ cookiecutter.package_name }}.extensions import mongo
+
+from .conftest import PASSWORD, closed_port, requires_mongodb
+
+MONGODB_DOWN = {
+    "MONGODB_URI": f"mongodb://127.0.0.1:{closed_port()}/feed",
+    "MONGODB_TIMEOUT_MS": 100,
+}
+down = pytest.mark.parametrize("app", [MONGODB_DOWN], indirect=True)
+
+
+@down
+def test_client_is_lazy_and_built_from_config(app):
+    client = mongo.client
+    assert isinstance(client, MongoClient)
+    assert client.options.server_selection_timeout == 0.1
+    assert client.options.pool_options.connect_timeout == 0.1
+    assert mongo.db.name == "feed"
+
+
+def test_activity_page_needs_login(client):
+    response = client.get("/activity/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login?next=")
+
+
+def test_record_event_refuses_unknown_kinds(app, make_user):
+    with pytest.raises(ValueError, match="unknown activity kind 'dance'"):
+        record_event(make_user(), "dance")
+
+
+def test_mongo_init_command_is_registered(app):
+    assert "mongo-init" in app.cli.list_commands(app.app_context())
+
+
+@down
+def test_mongodb_down_sign_in_still_works_and_is_logged(client, auth, make_user, caplog):
+    make_user()
+    with caplog.at_level(logging.WARNING):
+        assert auth.login().status_code == 302
+        assert "Log out" in client.get("/").text
+        assert auth.logout().status_code == 302
+        data = {"email": "new@example.com", "password": PASSWORD, "confirm": PASSWORD}
+        assert client.post("/auth/register", data=data).status_code == 302
+    assert "activity feed unavailable, login of user" in caplog.text
+    assert "activity feed unavailable, register of user" in caplog.text
+
+
+@down
+def test_mongodb_down_feed_page_renders_a_notice_with_503(client, auth, make_user):
+    make_user()
+    auth.login()
+    response = client.get("/activity/")
+    assert response.status_code == 503
+    assert "The activity feed is unavailable right now." in response.text
+    assert 'href="/activity/"' in response.text
+
+
+@down
+def test_mongodb_down_ready_is_503(client):
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    check = response.json["checks"]["mongodb"]
+    assert check["status"] == "fail"
+    assert check["error"].startswith("ServerSelectionTimeoutError: ")
+    assert response.json["checks"]["database"]["status"] == "ok"
+
+
+@down
+def test_mongodb_down_mongo_init_fails_in_one_line(runner):
+    result = runner.invoke(args=["mongo-init"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot reach MongoDB: ")
+    assert result.output.count("\n") == 1
+
+
+def test_logout_when_anonymous_records_nothing(client, caplog):
+    with caplog.at_level(logging.WARNING):
+        assert client.post("/auth/logout").status_code == 302
+    assert "activity feed" not in caplog.text
+
+
+@requires_mongodb
+def test_feed_shows_own_events_newest_first(client, auth, make_user):
+    data = {"email": "new@example.com", "password": PASSWORD, "confirm": PASSWORD}
+    client.post("/auth/register", data=data)
+    auth.logout()
+    auth.login("new@example.com")
+    page = client.get("/activity/")
+    assert page.status_code == 200
+    assert page.text.count("<td>login</td>") == 1
+    assert page.text.index("<td>login</td>") < page.text.index("<td>logout</td>")
+    assert page.text.index("<td>logout</td>") < page.text.index("<td>register</td>")
+
+    make_user("other@example.com")
+    auth.logout()
+    auth.login("other@example.com")
+    page = client.get("/activity/")
+    assert page.text.count("<td>login</td>") == 1
+    assert "<td>register</td>" not in page.text
+
+
+@requires_mongodb
+def test_recent_events_are_documents_of_the_user(app, make_user):
+    user = make_user()
+    assert recent_events(user.id) == []
+    assert record_event(user, "login")
+    (event,) = recent_events(user.id)
+    assert event["kind"] == "login"
+    assert event["user_id"] == user.id
+    assert event["at"].tzinfo is not None
+
+
+@requires_mongodb
+def test_new_user_sees_an_empty_feed(client, auth, make_user):
+    make_user()
+    auth.login()
+    mongo.db.drop_collection("activity")
+    assert "No activity yet." in client.get("/activity/").text
+
+
+@requires_mongodb
+def test_mongo_init_creates_indexes_idempotently(runner):
+    for _ in range(2):
+        result = runner.invoke(args=["mongo-init"])
+        assert result.exit_code == 0, result.output
+        assert "MongoDB indexes ready: user_at." in result.output
+    names = mongo.db["activity"].index_information().keys()
+    assert {index.document["name"] for index in INDEXES} <= names
+
+
+@requires_mongodb
+def test_ready_pings_mongodb(client):
+    response = client.get("/health/ready")
+    assert response.status_code == 200
+    assert response.json["checks"]["mongodb"]["status"] == "ok"

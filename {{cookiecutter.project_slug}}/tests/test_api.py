@@ -1,0 +1,99 @@
+"""The API as a whole: JSON errors in one shape, the OpenAPI document, Swagger UI, CSRF."""
+
+import logging
+from datetime import datetime, timezone
+
+import pytest
+from flask_smorest import abort
+
+from {{ cookiecutter.package_name }}.api.schemas import UTCDateTime
+from {{ cookiecutter.package_name }}.models import Note, RevokedToken
+
+from .conftest import PASSWORD, assert_error
+
+
+def test_unknown_api_path_is_json_404(client):
+    body = assert_error(client.get("/api/v1/no/such/thing"), 404, "Not Found")
+    assert "errors" not in body
+
+
+def test_wrong_method_is_json_405_with_allow(client):
+    response = client.delete("/api/v1/auth/token")
+    assert_error(response, 405, "Method Not Allowed")
+    assert "POST" in response.headers["Allow"]
+
+
+def test_web_pages_keep_html_errors(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
+def test_unexpected_error_in_api_is_json_500(app, caplog):
+    @app.route("/api/v1/boom")
+    def boom():
+        raise RuntimeError("kaput")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    with caplog.at_level(logging.ERROR):
+        response = app.test_client().get("/api/v1/boom")
+    body = assert_error(response, 500, "Internal Server Error")
+    assert "kaput" not in response.text
+    assert "errors" not in body
+
+
+def test_abort_with_custom_headers_keeps_them(app):
+    @app.route("/api/v1/teapot")
+    def teapot():
+        abort(418, message="short and stout", headers={"X-Teapot": "yes"})
+
+    response = app.test_client().get("/api/v1/teapot")
+    assert_error(response, 418, "I'm a teapot")
+    assert response.get_json()["message"] == "short and stout"
+    assert response.headers["X-Teapot"] == "yes"
+
+
+def test_openapi_document(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    assert spec["openapi"].startswith("3.")
+    assert {"/api/v1/auth/token", "/api/v1/notes", "/api/v1/users/{user_id}"} <= set(spec["paths"])
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert spec["paths"]["/api/v1/auth/token"]["post"]["security"] == []
+
+
+def test_swagger_ui_is_served_without_a_cdn(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "/api/v1/docs/assets/swagger-ui-bundle.js" in page.text
+    assert "//cdn" not in page.text
+    assert "unpkg" not in page.text
+    asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+    assert len(asset.data) > 100_000
+    asset.close()
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+def test_api_is_exempt_from_csrf_but_pages_are_not(client):
+    response = client.post(
+        "/api/v1/auth/token", json={"email": "nobody@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 401
+    assert client.post("/auth/login", data={}).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v1/notes", "/api/v1/users"])
+def test_resources_need_a_token(client, path):
+    response = client.get(path)
+    assert_error(response, 401, "Unauthorized")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_model_reprs_and_aware_times():
+    note = Note(id=3, owner_id=7, title="t")
+    assert repr(note) == "<Note 3 of user 7>"
+    assert repr(RevokedToken(jti="abc")) == "<RevokedToken abc>"
+    aware = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    assert UTCDateTime().serialize("t", {"t": aware}) == "2030-01-02T03:04:05+00:00"

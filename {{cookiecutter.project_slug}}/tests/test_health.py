@@ -1,0 +1,40 @@
+from {{ cookiecutter.package_name }}.health import CHECKS
+
+from .conftest import {% if cookiecutter.use_mongodb %}MONGODB_URI, {% endif %}unreachable_database_url
+
+
+def test_ping_is_ok_without_io(client):
+    response = client.get("/health/ping")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}
+
+
+def test_ready_reports_each_check(client):
+    response = client.get("/health/ready")
+{%- if cookiecutter.use_mongodb %}
+    # Without MONGODB_URI the tests point MongoDB at a closed port (see conftest.py).
+    assert response.status_code == (200 if MONGODB_URI else 503)
+    checks = response.json["checks"]
+    assert {name for name, check in checks.items() if check["status"] == "ok"} >= (
+        set(CHECKS) - {"mongodb"}
+    )
+{%- else %}
+    assert response.status_code == 200
+    assert response.json["status"] == "ok"
+    assert set(response.json["checks"]) == set(CHECKS)
+{%- endif %}
+    database = response.json["checks"]["database"]
+    assert database["status"] == "ok"
+    assert database["duration_ms"] >= 0
+
+
+def test_ready_is_503_when_the_database_is_unreachable(make_app):
+    app = make_app(SQLALCHEMY_DATABASE_URI=unreachable_database_url())
+    response = app.test_client().get("/health/ready")
+    assert response.status_code == 503
+    assert response.json["status"] == "fail"
+    database = response.json["checks"]["database"]
+    assert database["status"] == "fail"
+    assert database["error"].startswith("OperationalError: ")
+    assert "\n" not in database["error"]
+    assert app.test_client().get("/health/ping").status_code == 200

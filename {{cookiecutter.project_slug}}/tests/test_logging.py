@@ -1,0 +1,14 @@
+import logging
+
+from {{ cookiecutter.package_name }} import create_app
+
+
+def test_logs_go_to_stdout_at_the_configured_level(capsys):
+    app = create_app("testing", LOG_LEVEL="INFO")
+    root = logging.getLogger()
+    assert root.level == logging.INFO
+    app.logger.info("hello from the app")
+    app.logger.debug("not shown")
+    out = capsys.readouterr().out
+    assert "INFO [{{ cookiecutter.package_name }}] hello from the app" in out
+    assert "not shown" not in out

@@ -1,0 +1,327 @@
+"""Celery set-up, the tasks, the audit trail and the /tasks/ API, with tasks run eagerly.
+
+The tests against a real worker process are in test_celery_worker.py.
+"""
+
+import importlib
+import logging
+import re
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from celery import Celery
+from sqlalchemy.exc import OperationalError
+
+from {{ cookiecutter.package_name }} import create_app
+from {{ cookiecutter.package_name }}.config import TestingConfig
+from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.models import AuditEvent, TaskRun, User
+from {{ cookiecutter.package_name }}.tasks import audit
+from {{ cookiecutter.package_name }}.tasks.audit import prune_audit_events, record_audit_event
+from {{ cookiecutter.package_name }}.tasks.demo import long_task
+
+from .conftest import PASSWORD
+
+#: A broker URL on a port where nothing listens: publishing fails at once.
+CLOSED_BROKER = "amqp://guest:guest@127.0.0.1:1//"
+NOW = datetime(2026, 1, 31, 12, 0, tzinfo=timezone.utc)
+
+
+def events() -> list[AuditEvent]:
+    return db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id)).all()
+
+
+#: The app fixture with tasks really published, to a broker that is down.
+broker_down = pytest.mark.parametrize(
+    "app",
+    [{"CELERY": {**TestingConfig.CELERY, "task_always_eager": False, "broker_url": CLOSED_BROKER}}],
+    indirect=True,
+)
+
+
+def test_celery_app_is_built_from_the_flask_config(app):
+    celery = app.extensions["celery"]
+    assert isinstance(celery, Celery)
+    conf = celery.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.accept_content == ["json"]
+    assert conf.task_serializer == conf.result_serializer == "json"
+    assert 0 < conf.task_soft_time_limit < conf.task_time_limit
+    assert conf.broker_transport_options["max_retries"] == 1
+    schedule = conf.beat_schedule["prune-audit-events"]
+    assert schedule["task"] == prune_audit_events.name
+    assert prune_audit_events.name in celery.tasks
+
+
+def test_default_broker_and_result_urls(monkeypatch, tmp_path):
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
+    conf = create_app("development").config["CELERY"]
+    instance = tmp_path / "instance"
+{%- if cookiecutter.celery_broker == "sqlalchemy" %}
+    assert conf["broker_url"] == f"sqla+sqlite:///{instance}/celery-broker.sqlite"
+{%- elif cookiecutter.celery_broker == "redis" %}
+    assert conf["broker_url"] == "redis://127.0.0.1:6379/0"
+{%- else %}
+    assert conf["broker_url"] == "amqp://guest:guest@127.0.0.1:5672//"
+{%- endif %}
+{%- if cookiecutter.celery_broker == "redis" %}
+    assert conf["result_backend"] == "redis://127.0.0.1:6379/1"
+{%- else %}
+    assert conf["result_backend"] == f"db+sqlite:///{instance}/celery-results.sqlite"
+{%- endif %}
+    assert conf["beat_schedule_filename"] == f"{instance}/celerybeat-schedule"
+
+
+def test_environment_overrides_celery_urls_and_keys(monkeypatch):
+    monkeypatch.setenv("CELERY_BROKER_URL", "memory://elsewhere")
+    monkeypatch.setenv("CELERY_RESULT_BACKEND", "cache+memory://")
+    monkeypatch.setenv("FLASK_CELERY__task_default_queue", "jobs")
+    app = create_app("development")
+    conf = app.extensions["celery"].conf
+    assert conf.broker_url == "memory://elsewhere"
+    assert conf.result_backend == "cache+memory://"
+    assert conf.task_default_queue == "jobs"
+    assert create_app("development").config["CELERY"] is not app.config["CELERY"]
+
+
+def test_celery_app_module_builds_through_create_app(monkeypatch):
+    monkeypatch.setattr("dotenv.load_dotenv", lambda *args, **kwargs: False)
+    monkeypatch.setenv("APP_CONFIG", "testing")
+    monkeypatch.delitem(sys.modules, "{{ cookiecutter.package_name }}.tasks.celery_app", raising=False)
+    module = importlib.import_module("{{ cookiecutter.package_name }}.tasks.celery_app")
+    assert module.celery_app is module.flask_app.extensions["celery"]
+    assert module.flask_app.testing
+
+
+def test_login_and_logout_record_audit_events(client, auth, make_user):
+    user = make_user()
+    auth.login()
+    auth.logout()
+    auth.logout()  # already logged out: nothing to record
+    recorded = events()
+    assert [(event.action, event.user_id) for event in recorded] == [
+        ("login", user.id),
+        ("logout", user.id),
+    ]
+    assert recorded[0].ip == "127.0.0.1"
+    assert recorded[0].user_agent.startswith("Werkzeug/")
+
+
+@broker_down
+def test_login_with_broker_down_records_the_event_synchronously(app, caplog):
+    client = app.test_client()
+    user = User.create("user@example.com", PASSWORD)
+    db.session.commit()
+    with caplog.at_level(logging.WARNING):
+        response = client.post(
+            "/auth/login", data={"email": "user@example.com", "password": PASSWORD}
+        )
+    assert response.status_code == 302
+    assert [event.action for event in events()] == ["login"]
+    assert f"audit event 'login' for user {user.id} not queued" in caplog.text
+    assert "recorded synchronously" in caplog.text
+
+
+def no_propagation(app) -> None:
+    """Eager retries run inside apply(), as on a worker, instead of raising Retry."""
+    app.extensions["celery"].conf.task_eager_propagates = False
+
+
+def test_record_audit_event_retries_transient_database_errors(app, monkeypatch):
+    real_save = audit.save_audit_event
+    calls = []
+
+    def flaky_save(*args, **kwargs):
+        calls.append(args)
+        if len(calls) < 3:
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "save_audit_event", flaky_save)
+    no_propagation(app)
+    result = record_audit_event.delay(None, "login", NOW.isoformat())
+    assert result.successful()
+    assert len(calls) == 3
+    assert [event.action for event in events()] == ["login"]
+
+
+def test_record_audit_event_retries_are_bounded(app, monkeypatch):
+    def always_fails(*args, **kwargs):
+        always_fails.calls += 1
+        raise OperationalError("INSERT", {}, Exception("database is down"))
+
+    always_fails.calls = 0
+    monkeypatch.setattr(audit, "save_audit_event", always_fails)
+    no_propagation(app)
+    result = record_audit_event.delay(None, "login", NOW.isoformat())
+    assert result.failed()
+    assert isinstance(result.result, OperationalError)
+    assert always_fails.calls == record_audit_event.max_retries + 1 == 6
+    assert record_audit_event.retry_backoff is True
+    assert record_audit_event.retry_backoff_max == 60
+
+
+def test_save_audit_event_rolls_back_on_error(app, monkeypatch):
+    def fail() -> None:
+        raise OperationalError("COMMIT", {}, Exception("disk full"))
+
+    monkeypatch.setattr(db.session, "commit", fail)
+    with pytest.raises(OperationalError):
+        audit.save_audit_event(None, "login", NOW.isoformat())
+    monkeypatch.undo()
+    assert events() == []
+
+
+def test_prune_deletes_events_older_than_the_retention(app, make_user):
+    user = make_user()
+    now = datetime.now(timezone.utc)
+    for days in (1, 89, 91, 400):
+        audit.save_audit_event(user.id, "login", (now - timedelta(days=days)).isoformat())
+    assert prune_audit_events.delay().get() == 2
+    assert len(events()) == 2
+    assert prune_audit_events.delay(days=0).get() == 2
+    assert events() == []
+
+
+def test_long_task_reports_progress(app, monkeypatch):
+    states = []
+    monkeypatch.setattr(long_task, "update_state", lambda **kwargs: states.append(kwargs))
+    result = long_task.delay(total=3, delay=0)
+    assert result.get() == {"current": 3, "total": 3, "result": "Finished 3 steps."}
+    assert [state["meta"]["current"] for state in states] == [1, 2, 3]
+    assert {state["state"] for state in states} == {"PROGRESS"}
+
+
+def test_tasks_page_needs_login(client):
+    assert client.get("/tasks/").status_code == 302
+    assert client.post("/tasks/long").status_code == 302
+    assert client.get("/tasks/some-id").status_code == 302
+
+
+def test_tasks_page_has_button_script_and_nav_link(client, auth, make_user):
+    make_user()
+    auth.login()
+    page = client.get("/tasks/").text
+    assert 'id="start-task"' in page
+    assert "/static/js/tasks.js" in page
+    assert 'href="/tasks/"' in client.get("/").text
+    script = client.get("/static/js/tasks.js")
+    assert script.status_code == 200
+    assert "X-CSRFToken" in script.text
+    script.close()
+
+
+def test_start_long_task_and_poll_until_done(client, auth, make_user):
+    make_user()
+    auth.login()
+    response = client.post("/tasks/long")
+    assert response.status_code == 202
+    task_id = response.json["task_id"]
+    assert response.json["status_url"] == f"/tasks/{task_id}"
+    status = client.get(response.json["status_url"])
+    assert status.status_code == 200
+    assert status.json == {
+        "task_id": task_id,
+        "state": "SUCCESS",
+        "current": 3,
+        "total": 3,
+        "result": "Finished 3 steps.",
+    }
+    assert db.session.scalar(db.select(TaskRun).filter_by(task_id=task_id)).name == long_task.name
+
+
+def store_run(app, user, task_id: str) -> None:
+    db.session.add(TaskRun(task_id=task_id, name=long_task.name, user_id=user.id))
+    db.session.commit()
+
+
+def test_status_maps_pending_progress_and_failure(app, client, auth, make_user):
+    user = make_user()
+    auth.login()
+    backend = app.extensions["celery"].backend
+    store_run(app, user, "pending-id")
+    assert client.get("/tasks/pending-id").json == {
+        "task_id": "pending-id",
+        "state": "PENDING",
+        "current": 0,
+        "total": 3,
+    }
+    store_run(app, user, "progress-id")
+    backend.store_result("progress-id", {"current": 2, "total": 5, "pid": 1}, "PROGRESS")
+    body = client.get("/tasks/progress-id").json
+    assert (body["state"], body["current"], body["total"]) == ("PROGRESS", 2, 5)
+    store_run(app, user, "failed-id")
+    backend.mark_as_failure("failed-id", ValueError("boom"))
+    body = client.get("/tasks/failed-id").json
+    assert body["state"] == "FAILURE"
+    assert body["error"] == "ValueError: boom"
+
+
+def test_unknown_or_foreign_task_id_is_404(app, client, auth, make_user):
+    other = make_user("other@example.com")
+    store_run(app, other, "not-yours")
+    make_user()
+    auth.login()
+    for task_id in ("no-such-task", "not-yours"):
+        response = client.get(f"/tasks/{task_id}")
+        assert response.status_code == 404
+        assert response.json == {"error": f"No task {task_id!r} was started by you."}
+
+
+@broker_down
+def test_start_is_503_when_the_broker_is_down(app, caplog):
+    User.create("user@example.com", PASSWORD)
+    db.session.commit()
+    client = app.test_client()
+    client.post("/auth/login", data={"email": "user@example.com", "password": PASSWORD})
+    response = client.post("/tasks/long")
+    assert response.status_code == 503
+    assert response.json == {"error": "The task queue is unavailable; try again later."}
+    assert db.session.scalars(db.select(TaskRun)).all() == []
+
+
+@pytest.mark.parametrize("app", [{"WTF_CSRF_ENABLED": True}], indirect=True)
+def test_start_needs_the_csrf_token_header(client, make_user):
+    make_user()
+    login_page = client.get("/auth/login").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page)[1]
+    client.post(
+        "/auth/login",
+        data={"email": "user@example.com", "password": PASSWORD, "csrf_token": token},
+    )
+    assert client.post("/tasks/long").status_code == 400
+    page_token = re.search(r'data-csrf-token="([^"]+)"', client.get("/tasks/").text)[1]
+    response = client.post("/tasks/long", headers={"X-CSRFToken": page_token})
+    assert response.status_code == 202
+
+
+def test_ready_checks_the_broker(client):
+    broker = client.get("/health/ready").json["checks"]["broker"]
+    assert broker["status"] == "ok"
+
+
+@broker_down
+def test_ready_is_503_when_the_broker_is_down(app):
+    response = app.test_client().get("/health/ready")
+    assert response.status_code == 503
+    assert response.json["checks"]["database"]["status"] == "ok"
+    assert response.json["checks"]["broker"]["status"] == "fail"
+    assert response.json["checks"]["broker"]["error"].startswith("OperationalError")
+
+
+def test_admin_lists_recent_audit_events(client, auth, make_user):
+    make_user("admin@example.com", role="admin")
+    auth.login("admin@example.com")
+    page = client.get("/admin/").text
+    assert "Recent audit events" in page
+    assert "<td>login</td>" in page
+    assert "127.0.0.1" in page
+
+
+def test_model_reprs_name_what_they_hold():
+    assert repr(AuditEvent(action="login", user_id=7)) == "<AuditEvent login user=7>"
+    assert repr(TaskRun(name="demo", task_id="abc")) == "<TaskRun demo abc>"
