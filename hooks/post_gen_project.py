@@ -107,12 +107,22 @@ def write_dotenv(project: Path) -> None:
     dotenv.chmod(0o600)
 
 
+def ignored_answers() -> list[str]:
+    """A note for each answer that had no effect, per cookiecutter.json ``_option_rules.ignored``
+    (each rule: ``option``, ``when`` option -> value, ``why``)."""
+    notes = []
+    for rule in ANSWERS.get("_option_rules", {}).get("ignored", []):
+        if not all(ANSWERS.get(name) == value for name, value in rule["when"].items()):
+            continue
+        if ANSWERS.get(rule["option"]) in (True, "yes", "y", "true", "1"):
+            notes.append(f"Note: {rule['option']} was ignored: {rule['why']}.")
+    return [*notes, ""] if notes else []
+
+
 def celery_steps() -> list[str]:
     """The worker/beat/Flower lines of the next steps, or a note when Celery is off."""
     broker = ANSWERS["celery_broker"]
     if broker == "none":
-        if ANSWERS["use_flower"] in (True, "yes", "y", "true", "1"):
-            return ["Note: use_flower was ignored because celery_broker is 'none' (no Celery).", ""]
         return []
     app = f"{ANSWERS['package_name']}.tasks.celery_app"
     lines = [f"Background tasks (Celery, broker: {broker}), each in its own terminal:", ""]
@@ -139,6 +149,7 @@ def next_steps() -> str:
             "    pytest                                     # the project's tests + coverage gate",
             "",
             *celery_steps(),
+            *ignored_answers(),
         ]
     )
 

@@ -113,3 +113,65 @@ class BakeCache:
 @pytest.fixture(scope="session")
 def baked(cookies_session) -> BakeCache:
     return BakeCache(cookies_session)
+
+
+# --- sharding and the end-of-run report -----------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--shard",
+        default=None,
+        metavar="i/N",
+        help="run only the i-th of N interleaved slices of the variant level (CI farms)",
+    )
+
+
+#: level -> variant id -> (variant, passed so far), filled as tests report.
+OUTCOMES: dict[str, dict[str, tuple[dict, bool]]] = {}
+#: Lines of figures (timings, rates) that tests add for the report.
+FIGURES: list[str] = []
+
+
+def record(level: str, variant: dict, passed: bool) -> None:
+    """Count ``variant`` at ``level`` ("static", "exhaustive", "variant"); one failed test fails
+    the variant."""
+    from option_space import variant_id as option_id
+
+    key = option_id(variant)
+    _, before = OUTCOMES.setdefault(level, {}).get(key, (variant, True))
+    OUTCOMES[level][key] = (variant, before and passed)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    outcome = yield
+    report = outcome.get_result()
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    variant = params.get("variant")
+    if isinstance(variant, dict) and (report.when == "call" or report.failed):
+        level = "variant" if item.get_closest_marker("variant") else "static"
+        record(level, variant, not report.failed)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Variants per level (baked and checked or tested, failed), then failures by option value."""
+    from option_space import grouped_failures
+
+    if not OUTCOMES:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("variant report")
+    for line in FIGURES:
+        write(line)
+    verbs = {"static": "checked", "exhaustive": "checked", "variant": "installed and tested"}
+    for level, outcomes in OUTCOMES.items():
+        failed = [key for key, (_, passed) in outcomes.items() if not passed]
+        write(f"{level}: {len(outcomes)} variants baked and {verbs[level]}, {len(failed)} failed")
+        for key in failed:
+            write(f"    FAILED {key}")
+        if failed:
+            write("    failures by option value (failed/run):")
+            for value, count, run in grouped_failures(outcomes):
+                if count:
+                    write(f"        {value}: {count}/{run}")

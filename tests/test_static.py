@@ -24,20 +24,17 @@ from conftest import (
     ruff_command,
     variant_id,
 )
-from variants_api import API_VARIANTS
-from variants_celery import VARIANTS_CELERY
-from variants_data import VARIANTS as DATA_VARIANTS
+from option_space import AWKWARD_IDENTITY
 
-# The default, then every other value of each choice variable on its own, each boolean
-# flipped on its own, and the combinations the option issues list (variants_*.py).
+# The default, then every other value of each choice variable on its own, each boolean flipped
+# on its own, and awkward identity answers. Every combination of the feature options is the
+# exhaustive level's (test_exhaustive.py); this list runs on every Python from 3.10 to 3.13.
 BOOLEANS = {name: value for name, value in OPTIONS.items() if isinstance(value, bool)}
 VARIANTS = (
     [{}]
     + [{name: value} for name, choices in CHOICES.items() for value in choices[1:]]
     + [{name: not value} for name, value in BOOLEANS.items()]
-    + DATA_VARIANTS
-    + API_VARIANTS
-    + VARIANTS_CELERY
+    + [AWKWARD_IDENTITY]
 )
 
 # Files that are not rendered (cookiecutter.json _copy_without_render) and may hold Jinja.

@@ -22,23 +22,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import bake, python_for, variant_id
-from variants_api import API_VARIANTS
-from variants_celery import VARIANTS_CELERY
-from variants_data import VARIANTS as DATA_VARIANTS
-from variants_data import services
+from conftest import bake, python_for
+from option_space import AWKWARD_IDENTITY, covering_array, minimal, shard, variant_id
 
 pytestmark = pytest.mark.variant
 
-#: The defaults of cookiecutter.json, then the data-store variants, then the API turned off and
-#: an awkward project name (quotes, apostrophe, non-ASCII) that must survive every file type.
-#: Then every other Celery broker (the default is "sqlalchemy").
-VARIANTS: list[dict] = [
-    {},
-    *DATA_VARIANTS,
-    *[v for v in API_VARIANTS if v != {"use_api": True}],
-    *[v for v in VARIANTS_CELERY if v != {"celery_broker": "sqlalchemy"}],
-]
+#: The covering array of the option space (every pair of option values in some variant), the
+#: first row with an awkward project name (quotes, apostrophe, non-ASCII) that must survive
+#: every file type of a real install.
+VARIANTS: list[dict] = [minimal(v) for v in covering_array()]
+VARIANTS[1] = {**VARIANTS[1], **AWKWARD_IDENTITY}
 #: Where each service listens (services.md), to fail fast with its name when it is down.
 SERVICE_PORTS = {"PostgreSQL": 5432, "MariaDB": 3306, "Redis": 6379, "RabbitMQ": 5672}
 #: Server URLs the harness makes a scratch database on, for `flask init` and gunicorn.
@@ -111,9 +104,29 @@ def scratch_database(project: Path, database: str, action: str, name: str) -> No
     assert out.returncode == 0, show(out)
 
 
-@pytest.fixture(scope="module", params=VARIANTS, ids=[variant_id(v) for v in VARIANTS])
-def variant(request) -> dict:
-    return request.param
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One module-scoped parameter per variant of this shard (``--shard i/N``)."""
+    if "variant" in metafunc.fixturenames:
+        chosen = shard(VARIANTS, metafunc.config.getoption("shard"))
+        ids = [variant_id(v) for v in chosen]
+        metafunc.parametrize("variant", chosen, ids=ids, scope="module")
+
+
+def services(variant: dict) -> list[str]:
+    """Names of the services (as in shared/services.md) a baked variant's suite needs:
+    its database, Redis for the Redis option or broker, RabbitMQ for that broker."""
+    needed = []
+    database = variant.get("database", "sqlite")
+    if database == "postgresql":
+        needed.append("PostgreSQL")
+    elif database == "mysql":
+        needed.append("MariaDB")
+    broker = variant.get("celery_broker", "sqlalchemy")
+    if variant.get("use_redis") or broker == "redis":
+        needed.append("Redis")
+    if broker == "rabbitmq":
+        needed.append("RabbitMQ")
+    return needed
 
 
 @pytest.fixture(scope="module")

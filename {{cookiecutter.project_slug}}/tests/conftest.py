@@ -284,7 +284,7 @@ def make_app(service_config: dict[str, object]) -> Iterator[Callable[..., Flask]
         with app.app_context():
             db.engine.dispose()
 {%- if cookiecutter.use_mongodb %}
-        app.extensions["mongo"].close()
+        mongo.close(app)
 {%- endif %}
 
 

@@ -23,7 +23,7 @@ from flask_migrate import upgrade
 
 from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.config import TestingConfig
-from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.extensions import db{% if cookiecutter.use_mongodb %}, mongo{% endif %}
 from {{ cookiecutter.package_name }}.models import AuditEvent, Role, User
 from {{ cookiecutter.package_name }}.tasks.demo import long_task
 
@@ -167,7 +167,8 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
 
 
 def clean_up(app: Flask, queue: str, handle: Worker | None) -> None:
-    """Delete this run's queue, exchange and results from the broker."""
+    """Delete this run's queue, exchange and results from the broker{% if cookiecutter.use_mongodb %}, and close
+    the app's MongoDB client{% endif %}."""
     celery = app.extensions["celery"]
     for task_id in handle.task_ids if handle else []:
         celery.backend.forget(task_id)
@@ -178,6 +179,9 @@ def clean_up(app: Flask, queue: str, handle: Worker | None) -> None:
         channel.exchange_delete(queue)
 {%- elif cookiecutter.celery_broker == "redis" %}
         channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+{%- endif %}
+{%- if cookiecutter.use_mongodb %}
+    mongo.close(app)
 {%- endif %}
 
 
@@ -249,9 +253,8 @@ def test_soft_time_limit_stops_a_task(worker, app):
     assert type(result.result).__name__ == "SoftTimeLimitExceeded"
 
 
-def test_login_with_the_broker_down_records_the_event_synchronously(worker, capsys):
-    down = create_app(
-        "testing",
+def test_login_with_the_broker_down_records_the_event_synchronously(worker, make_app, capsys):
+    down = make_app(
         SQLALCHEMY_DATABASE_URI=worker.app.config["SQLALCHEMY_DATABASE_URI"],
         SQLALCHEMY_ENGINE_OPTIONS={},
         CELERY={**worker.app.config["CELERY"], "broker_url": worker.broker_down_url},

@@ -1,7 +1,11 @@
+from markupsafe import escape
+
+
 def test_index_for_anonymous_visitor(client, app):
     response = client.get("/")
     assert response.status_code == 200
-    assert app.config["APP_NAME"] in response.text
+    # The page shows the name HTML-escaped (quotes and apostrophes become entities).
+    assert str(escape(app.config["APP_NAME"])) in response.text
     assert 'href="/auth/login"' in response.text
     assert 'href="/auth/register"' in response.text
 

@@ -4,9 +4,9 @@ Precedence, lowest to highest (see :func:`load`):
 
 1. the class defaults below, chosen by name (``development``, ``testing``, ``production``);
 {%- if cookiecutter.use_redis or cookiecutter.use_mongodb or cookiecutter.celery_broker != "none" %}
-2. ``DATABASE_URL``{% if cookiecutter.use_redis %}, ``REDIS_URL``{% endif %}{% if cookiecutter.use_mongodb %}, ``MONGODB_URI``{% endif %}{% if cookiecutter.celery_broker != "none" %}, ``CELERY_BROKER_URL``,
-   ``CELERY_RESULT_BACKEND``{% endif %}: the conventional twelve-factor variables for the backing
-   services;
+2. the conventional twelve-factor variables for the backing services:
+   ``DATABASE_URL``{% if cookiecutter.use_redis %}, ``REDIS_URL``{% endif %}{% if cookiecutter.use_mongodb %}, ``MONGODB_URI``{% endif %}{% if cookiecutter.celery_broker != "none" %},
+   ``CELERY_BROKER_URL``, ``CELERY_RESULT_BACKEND``{% endif %};
 {%- else %}
 2. ``DATABASE_URL``, the conventional twelve-factor variable for the database;
 {%- endif %}

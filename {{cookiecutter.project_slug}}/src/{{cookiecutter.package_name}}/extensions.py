@@ -1,4 +1,8 @@
 """Extension objects, created unbound and bound to an app in ``create_app`` (init_app pattern)."""
+{%- if cookiecutter.use_mongodb %}
+
+from threading import Lock
+{%- endif %}
 
 {% if cookiecutter.use_redis or cookiecutter.use_mongodb -%}
 from flask import Flask, current_app
@@ -20,6 +24,7 @@ from flask_wtf import CSRFProtect
 from pymongo import MongoClient
 from pymongo.database import Database
 from pymongo.errors import ConfigurationError
+from pymongo.uri_parser import parse_uri
 {%- endif %}
 {%- if cookiecutter.use_redis %}
 from redis import Redis
@@ -82,35 +87,61 @@ class RedisClient:
 class Mongo:
     """A PyMongo client per app, built from ``MONGODB_URI`` (whose path names the database).
 
-    ``connect=False`` defers connecting to the first operation, so the app starts while MongoDB
-    is down and gunicorn can fork workers safely. ``MONGODB_TIMEOUT_MS`` bounds server
-    selection and connecting. Use ``mongo.db`` inside an app context.
+    ``init_app`` only checks the URI; the client is made on first use, so an app that never
+    touches MongoDB holds no client (and no pool threads), and each gunicorn worker makes its
+    own after the fork. Even then nothing connects until the first operation, so the app starts
+    while MongoDB is down. ``MONGODB_TIMEOUT_MS`` bounds server selection and connecting. Use
+    ``mongo.db`` inside an app context, and ``mongo.close(app)`` when an app is discarded.
     """
 
+    def __init__(self) -> None:
+        self._lock = Lock()
+
     def init_app(self, app: Flask) -> None:
-        timeout = app.config["MONGODB_TIMEOUT_MS"]
+        """Check ``MONGODB_URI`` and bind this extension to ``app``.
+
+        Raises:
+            ConfigError: the URI cannot be parsed or names no database.
+        """
         try:
-            client: MongoClient = MongoClient(
-                app.config["MONGODB_URI"],
-                connect=False,
-                serverSelectionTimeoutMS=timeout,
-                connectTimeoutMS=timeout,
-                tz_aware=True,
-            )
-            client.get_default_database()
-        except ConfigurationError as error:
+            database = parse_uri(app.config["MONGODB_URI"])["database"]
+        except ConfigurationError as error:  # InvalidURI is a ConfigurationError too
             raise ConfigError(f"MONGODB_URI cannot be used: {error}") from None
-        app.extensions["mongo"] = client
+        if not database:
+            raise ConfigError(
+                "MONGODB_URI cannot be used: it names no database; "
+                "e.g. mongodb://127.0.0.1:27017/app"
+            )
+        app.extensions["mongo"] = {"client": None}
 
     @property
     def client(self) -> MongoClient:
-        """The current app's client."""
-        return current_app.extensions["mongo"]
+        """The current app's client, made on first use."""
+        state = current_app.extensions["mongo"]
+        with self._lock:
+            if state["client"] is None:
+                timeout = current_app.config["MONGODB_TIMEOUT_MS"]
+                state["client"] = MongoClient(
+                    current_app.config["MONGODB_URI"],
+                    connect=False,
+                    serverSelectionTimeoutMS=timeout,
+                    connectTimeoutMS=timeout,
+                    tz_aware=True,
+                )
+        return state["client"]
 
     @property
     def db(self) -> Database:
         """The database named in ``MONGODB_URI``."""
         return self.client.get_default_database()
+
+    def close(self, app: Flask) -> None:
+        """Close ``app``'s client, if one was made; a later use makes a new one."""
+        state = app.extensions["mongo"]
+        with self._lock:
+            client, state["client"] = state["client"], None
+        if client is not None:
+            client.close()
 {%- endif %}
 
 
