@@ -155,23 +155,17 @@ def pytest_runtest_makereport(item: pytest.Item, call):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    """Variants per level (baked and checked or tested, failed), then failures by option value."""
-    from option_space import grouped_failures
+    """The variant report (report.py); also written as JSON to ``$VARIANT_REPORT`` when set, so
+    the reports of parallel shards can be merged."""
+    from report import lines
 
     if not OUTCOMES:
         return
-    write = terminalreporter.write_line
+    report = {"outcomes": OUTCOMES, "figures": FIGURES}
     terminalreporter.section("variant report")
-    for line in FIGURES:
-        write(line)
-    verbs = {"static": "checked", "exhaustive": "checked", "variant": "installed and tested"}
-    for level, outcomes in OUTCOMES.items():
-        failed = [key for key, (_, passed) in outcomes.items() if not passed]
-        write(f"{level}: {len(outcomes)} variants baked and {verbs[level]}, {len(failed)} failed")
-        for key in failed:
-            write(f"    FAILED {key}")
-        if failed:
-            write("    failures by option value (failed/run):")
-            for value, count, run in grouped_failures(outcomes):
-                if count:
-                    write(f"        {value}: {count}/{run}")
+    for line in lines(report):
+        terminalreporter.write_line(line)
+    target = os.environ.get("VARIANT_REPORT")
+    if target:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        Path(target).write_text(json.dumps(report, indent=1), encoding="utf-8")
