@@ -469,3 +469,22 @@ def test_workflow_check_rejects_a_bad_key(tmp_path):
     )
     checked = run_workflow_check(bad)
     assert checked.returncode != 0, output(checked)
+
+
+# --- the template's own CI workflow ------------------------------------------------------------
+
+
+def test_template_workflow_matches_the_schema_and_runs_every_shard():
+    workflow = TEMPLATE_DIR / ".github" / "workflows" / "template.yml"
+    checked = run_workflow_check(workflow)
+    assert checked.returncode == 0, output(checked)
+    jobs = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]
+    tox_ini = (TEMPLATE_DIR / "tox.ini").read_text(encoding="utf-8")
+    shard_envs = re.findall(r"^\[testenv:variants-(\d+)\]$", tox_ini, flags=re.MULTILINE)
+    assert shard_envs, "tox.ini has no variants-<i> shard envs"
+    assert [str(shard) for shard in jobs["variants"]["strategy"]["matrix"]["shard"]] == shard_envs
+    for number in shard_envs:
+        assert f"--shard {number}/{len(shard_envs)}" in tox_ini
+    static = set(jobs["static"]["strategy"]["matrix"]["env"])
+    assert {"py310", "py311", "py312", "py313", "lint"} <= static
+    assert "python tests/report.py" in str(jobs["report"]["steps"])

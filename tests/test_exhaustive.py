@@ -414,34 +414,28 @@ def check_distinct(
     return problems, len(groups)
 
 
-def test_hadolint_accepts_every_dockerfile(bakes):
-    problems, distinct = check_distinct(bakes, "Dockerfile", run_hadolint)
+def scratch(bakes: Bakes) -> Path:
+    return Path(tempfile.mkdtemp(prefix="scratch-", dir=bakes.root))
+
+
+#: checker -> (the file it reads, how to run it on one copy of that file).
+DEPLOY_CHECKS: dict[str, tuple[str, Callable]] = {
+    "hadolint": ("Dockerfile", lambda conf, bakes: run_hadolint(conf)),
+    "docker-compose config": ("docker-compose.yml", lambda conf, bakes: run_compose(conf)),
+    "nginx -t": ("docker/nginx.conf", lambda conf, bakes: run_nginx(conf, scratch(bakes))),
+    "gunicorn --check-config": (
+        "gunicorn.conf.py",
+        lambda conf, bakes: run_gunicorn_config(conf, scratch(bakes)),
+    ),
+}
+
+
+@pytest.mark.parametrize("tool", list(DEPLOY_CHECKS))
+def test_every_distinct_deployment_file_passes_its_checker(bakes, tool):
+    relative, check = DEPLOY_CHECKS[tool]
+    problems, distinct = check_distinct(bakes, relative, lambda conf: check(conf, bakes))
     assert distinct > 0
-    settle(problems, f"hadolint ({distinct} distinct Dockerfiles)")
-
-
-def test_compose_accepts_every_compose_file(bakes):
-    problems, distinct = check_distinct(bakes, "docker-compose.yml", run_compose)
-    assert distinct > 0
-    settle(problems, f"docker-compose config ({distinct} distinct files)")
-
-
-def test_nginx_accepts_every_config(bakes):
-    def check(conf: Path) -> subprocess.CompletedProcess:
-        return run_nginx(conf, Path(tempfile.mkdtemp(prefix="nginx-", dir=bakes.root)))
-
-    problems, distinct = check_distinct(bakes, "docker/nginx.conf", check)
-    assert distinct > 0
-    settle(problems, f"nginx -t ({distinct} distinct configs)")
-
-
-def test_gunicorn_accepts_every_config(bakes):
-    def check(conf: Path) -> subprocess.CompletedProcess:
-        return run_gunicorn_config(conf, Path(tempfile.mkdtemp(prefix="gunicorn-", dir=bakes.root)))
-
-    problems, distinct = check_distinct(bakes, "gunicorn.conf.py", check)
-    assert distinct > 0
-    settle(problems, f"gunicorn --check-config ({distinct} distinct configs)")
+    settle(problems, f"{tool} ({distinct} distinct {relative})")
 
 
 def test_every_github_workflow_matches_the_schema(bakes):

@@ -527,3 +527,60 @@ def test_post_gen_table_removes_what_it_lists(cookies, capfd, template_copy):
     assert not (result.project_path / "LICENSE").exists()
     assert not (result.project_path / "migrations").exists()
     assert (result.project_path / "pyproject.toml").exists()
+
+
+# --- combinations: cookiecutter.json `_option_rules` -----------------------------------------
+
+
+def test_an_invalid_combination_is_refused_in_one_line_and_leaves_nothing(
+    cookies, capfd, tmp_path, template_copy
+):
+    """The template declares no invalid combination today; a copy declares one, and the pre-gen
+    hook must refuse exactly that combination, in one line, before writing anything."""
+    options_file = template_copy / "cookiecutter.json"
+    options = json.loads(options_file.read_text(encoding="utf-8"))
+    options["_option_rules"]["invalid"] = [
+        {
+            "when": {"database": "mysql", "use_mongodb": True},
+            "why": "a made-up rule for this test",
+            "fix": "database=postgresql",
+        }
+    ]
+    options_file.write_text(json.dumps(options), encoding="utf-8")
+
+    def bake_copy(**answers):
+        return cookies.bake(template=str(template_copy), extra_context=answers)
+
+    refused = bake_copy(database="mysql", use_mongodb=True)
+    err = capfd.readouterr().err
+    assert isinstance(refused.exception, FailedHookException), refused.exception
+    assert error_lines(err) == [
+        "ERROR: database='mysql' with use_mongodb=True cannot be baked: "
+        "a made-up rule for this test; e.g. 'database=postgresql'"
+    ], err
+    assert not list((tmp_path / "cookies").glob("bake*/*")), "the refused bake left files"
+    for answers in ({"database": "mysql"}, {"database": "postgresql", "use_mongodb": True}):
+        accepted = bake_copy(**answers)
+        assert accepted.exit_code == 0, (answers, capfd.readouterr().err)
+
+
+def test_the_cli_yes_answer_matches_a_boolean_rule(cookies, capfd, template_copy):
+    options_file = template_copy / "cookiecutter.json"
+    options = json.loads(options_file.read_text(encoding="utf-8"))
+    options["_option_rules"]["invalid"] = [
+        {"when": {"use_mongodb": True}, "why": "test rule", "fix": "use_mongodb=no"}
+    ]
+    options_file.write_text(json.dumps(options), encoding="utf-8")
+    result = cookies.bake(template=str(template_copy), extra_context={"use_mongodb": "yes"})
+    assert isinstance(result.exception, FailedHookException)
+    assert len(error_lines(capfd.readouterr().err)) == 1
+
+
+def test_an_ignored_answer_is_named_in_the_next_steps(cookies, capfd):
+    rule = OPTIONS["_option_rules"]["ignored"][0]
+    result = bake(cookies, **rule["when"], **{rule["option"]: True})
+    out = capfd.readouterr().out
+    assert result.exit_code == 0
+    assert f"Note: {rule['option']} was ignored: {rule['why']}." in out
+    result = bake(cookies, **rule["when"], **{rule["option"]: False})
+    assert "was ignored" not in capfd.readouterr().out

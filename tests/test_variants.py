@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import bake, python_for
+from conftest import FIGURES, bake, python_for
 from option_space import AWKWARD_IDENTITY, covering_array, minimal, shard, variant_id
 
 pytestmark = pytest.mark.variant
@@ -110,6 +110,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         chosen = shard(VARIANTS, metafunc.config.getoption("shard"))
         ids = [variant_id(v) for v in chosen]
         metafunc.parametrize("variant", chosen, ids=ids, scope="module")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def timed(variant: dict) -> Iterator[None]:
+    """Puts this variant's variant-level cost (bake, install, every test) in the report."""
+    started = time.perf_counter()
+    yield
+    FIGURES.append(f"variant level: {time.perf_counter() - started:5.0f} s  {variant_id(variant)}")
 
 
 def services(variant: dict) -> list[str]:

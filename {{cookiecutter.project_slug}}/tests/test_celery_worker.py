@@ -167,8 +167,8 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
 
 
 def clean_up(app: Flask, queue: str, handle: Worker | None) -> None:
-    """Delete this run's queue, exchange and results from the broker{% if cookiecutter.use_mongodb %}, and close
-    the app's MongoDB client{% endif %}."""
+    """Delete this run's queue, exchange and results from the broker, and close the app's
+    database connections{% if cookiecutter.use_mongodb %} and MongoDB client{% endif %}."""
     celery = app.extensions["celery"]
     for task_id in handle.task_ids if handle else []:
         celery.backend.forget(task_id)
@@ -180,6 +180,8 @@ def clean_up(app: Flask, queue: str, handle: Worker | None) -> None:
 {%- elif cookiecutter.celery_broker == "redis" %}
         channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 {%- endif %}
+    with app.app_context():
+        db.engine.dispose()  # closes the SQLite connections (Python 3.13 warns about open ones)
 {%- if cookiecutter.use_mongodb %}
     mongo.close(app)
 {%- endif %}
