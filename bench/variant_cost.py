@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,6 +44,21 @@ from option_space import (  # noqa: E402  (needs the tests folder on sys.path)
 )
 
 
+@contextlib.contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Send file descriptor 1 to /dev/null: the hooks run as subprocesses and print next steps."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    sink = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(sink, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(sink)
+
+
 def bake(variant: dict, folder: Path) -> tuple[Path, float]:
     """(project path, seconds) of one in-process bake of ``variant`` into ``folder``."""
     from cookiecutter.main import cookiecutter
@@ -51,7 +67,7 @@ def bake(variant: dict, folder: Path) -> tuple[Path, float]:
     config = folder / "config.yaml"
     config.write_text(f"replay_dir: {folder / 'replay'}\n", encoding="utf-8")
     started = time.perf_counter()
-    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+    with quiet_stdout():
         path = cookiecutter(
             str(TEMPLATE_DIR),
             no_input=True,
