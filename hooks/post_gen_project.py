@@ -120,7 +120,7 @@ def ignored_answers() -> list[str]:
 
 
 def celery_steps() -> list[str]:
-    """The worker/beat/Flower lines of the next steps, or a note when Celery is off."""
+    """The worker/beat/Flower lines of the next steps (none without Celery)."""
     broker = ANSWERS["celery_broker"]
     if broker == "none":
         return []

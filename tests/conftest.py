@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from option_space import variant_id as option_id
+from report import lines as report_lines
+
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
@@ -136,8 +139,6 @@ FIGURES: list[str] = []
 def record(level: str, variant: dict, passed: bool) -> None:
     """Count ``variant`` at ``level`` ("static", "exhaustive", "variant"); one failed test fails
     the variant."""
-    from option_space import variant_id as option_id
-
     key = option_id(variant)
     _, before = OUTCOMES.setdefault(level, {}).get(key, (variant, True))
     OUTCOMES[level][key] = (variant, before and passed)
@@ -157,13 +158,11 @@ def pytest_runtest_makereport(item: pytest.Item, call):
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """The variant report (report.py); also written as JSON to ``$VARIANT_REPORT`` when set, so
     the reports of parallel shards can be merged."""
-    from report import lines
-
     if not OUTCOMES:
         return
     report = {"outcomes": OUTCOMES, "figures": FIGURES}
     terminalreporter.section("variant report")
-    for line in lines(report):
+    for line in report_lines(report):
         terminalreporter.write_line(line)
     target = os.environ.get("VARIANT_REPORT")
     if target:

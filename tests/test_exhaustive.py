@@ -435,6 +435,7 @@ def test_every_distinct_deployment_file_passes_its_checker(bakes, tool):
     relative, check = DEPLOY_CHECKS[tool]
     problems, distinct = check_distinct(bakes, relative, lambda conf: check(conf, bakes))
     assert distinct > 0
+    FIGURES.append(f"exhaustive: {tool} on {distinct} distinct {relative}")
     settle(problems, f"{tool} ({distinct} distinct {relative})")
 
 
@@ -453,7 +454,33 @@ def test_every_github_workflow_matches_the_schema(bakes):
             problems.update({i: [output(out)[:2000]] for i in holders})
     if out.returncode != 0 and not problems:
         pytest.fail(output(out))
+    FIGURES.append(f"exhaustive: check-jsonschema on {len(files)} distinct {relative}")
     settle(problems, f"workflow schema ({len(files)} distinct workflows)")
+
+
+def expected_servers(variant: dict) -> set[str]:
+    """The service containers the baked workflow's test job must run for ``variant``."""
+    servers = {"postgresql": {"postgres"}, "mysql": {"mariadb"}}.get(variant["database"], set())
+    if variant["use_redis"] or variant["celery_broker"] == "redis":
+        servers.add("redis")
+    if variant["celery_broker"] == "rabbitmq":
+        servers.add("rabbitmq")
+    if variant["use_mongodb"]:
+        servers.add("mongodb")
+    return servers
+
+
+def test_every_github_workflow_runs_exactly_the_servers_its_suite_needs(bakes):
+    problems: dict[int, list[str]] = {}
+    for index, project in bakes.baked():
+        workflow = project / ".github" / "workflows" / "ci.yml"
+        if not workflow.is_file():
+            continue
+        test_job = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["test"]
+        found = set(test_job.get("services", {}))
+        if found != expected_servers(VARIANTS[index]):
+            problems[index] = [f"services {sorted(found)}"]
+    settle(problems, "workflow service containers")
 
 
 @pytest.mark.groovy_lint
@@ -478,4 +505,5 @@ def test_groovy_lint_accepts_every_jenkinsfile(bakes, tmp_path):
             problems.update({i: [output(out)[:2000]] for i in holders})
     if out.returncode != 0 and not problems:
         pytest.fail(output(out))
+    FIGURES.append(f"exhaustive: npm-groovy-lint on {len(groups)} distinct Jenkinsfile")
     settle(problems, f"Groovy lint ({len(groups)} distinct Jenkinsfiles)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -23,13 +24,13 @@ from pathlib import Path
 import pytest
 
 from conftest import FIGURES, bake, python_for
-from option_space import AWKWARD_IDENTITY, covering_array, minimal, shard, variant_id
+from option_space import AWKWARD_IDENTITY, complete, covering_array, minimal, shard, variant_id
 
 pytestmark = pytest.mark.variant
 
-#: The covering array of the option space (every pair of option values in some variant), the
-#: first row with an awkward project name (quotes, apostrophe, non-ASCII) that must survive
-#: every file type of a real install.
+#: The covering array of the option space (every pair of option values in some variant); the
+#: first row that is not the default also carries awkward identity answers (quotes, apostrophe,
+#: non-ASCII, braces) that must survive every file type of a real install.
 VARIANTS: list[dict] = [minimal(v) for v in covering_array()]
 VARIANTS[1] = {**VARIANTS[1], **AWKWARD_IDENTITY}
 #: Where each service listens (services.md), to fail fast with its name when it is down.
@@ -123,14 +124,14 @@ def timed(variant: dict) -> Iterator[None]:
 def services(variant: dict) -> list[str]:
     """Names of the services (as in shared/services.md) a baked variant's suite needs:
     its database, Redis for the Redis option or broker, RabbitMQ for that broker."""
+    full = complete(variant)
     needed = []
-    database = variant.get("database", "sqlite")
-    if database == "postgresql":
+    if full["database"] == "postgresql":
         needed.append("PostgreSQL")
-    elif database == "mysql":
+    elif full["database"] == "mysql":
         needed.append("MariaDB")
-    broker = variant.get("celery_broker", "sqlalchemy")
-    if variant.get("use_redis") or broker == "redis":
+    broker = full["celery_broker"]
+    if full["use_redis"] or broker == "redis":
         needed.append("Redis")
     if broker == "rabbitmq":
         needed.append("RabbitMQ")
@@ -171,7 +172,7 @@ def project(cookies_session, variant) -> Path:
 def database_env(project: Path, variant: dict) -> Iterator[dict[str, str]]:
     """Environment for `flask init` and gunicorn: a scratch database on the variant's server."""
     env = clean_env(project)
-    database = variant.get("database", "sqlite")
+    database = complete(variant)["database"]
     if database == "sqlite":
         yield env
         return
@@ -270,7 +271,7 @@ def test_gunicorn_serves_health_with_the_baked_secret(initialized, database_env,
         status, content_type, body = get(f"http://127.0.0.1:{port}/health/ready")
         assert content_type == "application/json", body
         checks = json.loads(body)["checks"]
-        if variant.get("use_mongodb") and not os.environ.get("MONGODB_URI"):
+        if complete(variant)["use_mongodb"] and not os.environ.get("MONGODB_URI"):
             # No MongoDB server can run on these machines (services.md): readiness must say
             # exactly that, and every other backing service must be ready.
             assert status == 503, body
@@ -316,3 +317,61 @@ def gunicorn_refusal(initialized: Path, database_env: dict[str, str], secret: st
     if kept_running or server.returncode == 0 or len(lines) != 1 or "Traceback" in output:
         return f"kept running: {kept_running}, exit {server.returncode}\n{output}"
     return lines[0]
+
+
+#: A stand-in for the docker CLI for the Jenkinsfile's Test stage: each "container" is this
+#: machine's own server of that image, on its usual port (services.md).
+FAKE_DOCKER = """#!/bin/sh
+case "$1" in
+    run) for last; do :; done; echo "container-of-$last" ;;
+    port)
+        case "$2" in
+            *postgres*) echo 127.0.0.1:5432 ;;
+            *mariadb*) echo 127.0.0.1:3306 ;;
+            *redis*) echo 127.0.0.1:6379 ;;
+            *rabbitmq*) echo 127.0.0.1:5672 ;;
+            *) exit 1 ;;
+        esac ;;
+esac
+"""
+#: The Test stage's steps when they are one multi-line shell script (comment lines before it).
+SERVERS_STAGE = re.compile(
+    r"stage\('Test'\) \{\s*steps \{\s*(?://[^\n]*\n\s*)*sh '''\n(?P<script>.*?)'''", re.S
+)
+
+
+def test_jenkins_test_stage_points_the_suite_at_its_servers(project, variant, tmp_path):
+    """The Test stage's shell script, run with docker replaced by this machine's own servers:
+    its readiness probes work with the variant's drivers and its TEST_* URLs reach the servers
+    (the health tests, and a Celery round trip on the broker, pass through them)."""
+    full = complete(variant)
+    jenkinsfile = project / "Jenkinsfile"
+    if full["ci_tool"] != "jenkins":
+        assert not jenkinsfile.exists()
+        return
+    match = SERVERS_STAGE.search(jenkinsfile.read_text(encoding="utf-8"))
+    if not services(variant) and not full["use_mongodb"]:
+        assert match is None  # no servers: the stage only runs pytest
+        return
+    assert match, "the Test stage starts no servers"
+    if full["use_mongodb"]:
+        # No MongoDB server can run here (services.md): its probe would wait in vain.
+        assert "serve mongo:7 27017" in match["script"]
+        return
+    suite = "tests/test_health.py"
+    if full["celery_broker"] in {"redis", "rabbitmq"}:
+        suite += " tests/test_celery_worker.py::test_round_trip"
+    script = match["script"].replace(
+        ".venv/bin/pytest --junitxml=reports/junit.xml",
+        f".venv/bin/pytest -q -p no:cacheprovider --no-cov {suite}",
+    )
+    assert script != match["script"], "the Test stage does not end with the suite"
+    fake = tmp_path / "bin" / "docker"
+    fake.parent.mkdir()
+    fake.write_text(FAKE_DOCKER, encoding="utf-8")
+    fake.chmod(0o755)
+    env = clean_env(project)
+    env = {**env, "PATH": f"{fake.parent}{os.pathsep}{env['PATH']}", "BUILD_TAG": "test-1"}
+    out = run(project, "sh", "-c", script, env=env, timeout=300)
+    assert out.returncode == 0, show(out)
+    assert " passed" in out.stdout, show(out)
