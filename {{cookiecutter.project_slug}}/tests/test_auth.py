@@ -3,7 +3,7 @@ import re
 import pytest
 
 from {{ cookiecutter.package_name }}.extensions import db
-from {{ cookiecutter.package_name }}.models import User
+from {{ cookiecutter.package_name }}.models import Role, User
 
 from .conftest import PASSWORD
 
@@ -45,6 +45,17 @@ def test_register_rejects_bad_input(client, email, password, confirm, message):
     response = register(client, email, password, confirm)
     assert response.status_code == 400
     assert message in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
+
+
+def test_register_before_the_roles_are_seeded_is_503_with_a_notice(client, caplog):
+    # As after `flask db upgrade` without `flask init`: the default role does not exist.
+    db.session.delete(db.session.scalar(db.select(Role).filter_by(name="user")))
+    db.session.commit()
+    response = register(client)
+    assert response.status_code == 503
+    assert "Registration is not available yet." in response.text
+    assert "run `flask init` first" in caplog.text
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
 
 

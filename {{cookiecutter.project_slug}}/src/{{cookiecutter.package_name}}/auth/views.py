@@ -1,6 +1,6 @@
 """Routes: ``/auth/register``, ``/auth/login``, ``/auth/logout``."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -23,12 +23,22 @@ def load_user(user_id: str) -> User | None:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> str | Response:
-    """Show the registration form; on a valid POST create the user and log them in."""
+    """Show the registration form; on a valid POST create the user and log them in.
+
+    A site whose roles were never seeded (``flask init`` not run) answers 503 with a notice and
+    logs the cause: a setup error, not the visitor's.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        user = User.create(form.email.data, form.password.data)
+        try:
+            user = User.create(form.email.data, form.password.data)
+        except LookupError as error:
+            db.session.rollback()
+            current_app.logger.error("registration unavailable: %s", error)
+            flash("Registration is not available yet. Please try again later.", "error")
+            return render_template("auth/register.html", form=form), 503
         db.session.commit()
         invalidate_user_stats()
         login_user(user)
