@@ -109,12 +109,13 @@ def write_dotenv(project: Path) -> None:
 
 def ignored_answers() -> list[str]:
     """A note for each answer that had no effect, per cookiecutter.json ``_option_rules.ignored``
-    (each rule: ``option``, ``when`` option -> value, ``why``)."""
+    (each rule: ``option``, ``when`` option -> value, ``why``). Cookiecutter has already turned
+    "yes"/"no" answers of boolean options into booleans."""
     notes = []
     for rule in ANSWERS.get("_option_rules", {}).get("ignored", []):
         if not all(ANSWERS.get(name) == value for name, value in rule["when"].items()):
             continue
-        if ANSWERS.get(rule["option"]) in (True, "yes", "y", "true", "1"):
+        if ANSWERS.get(rule["option"]) is True:
             notes.append(f"Note: {rule['option']} was ignored: {rule['why']}.")
     return [*notes, ""] if notes else []
 
@@ -128,7 +129,7 @@ def celery_steps() -> list[str]:
     lines = [f"Background tasks (Celery, broker: {broker}), each in its own terminal:", ""]
     lines.append(f"    celery -A {app} worker --loglevel=INFO")
     lines.append(f"    celery -A {app} beat --loglevel=INFO")
-    if ANSWERS["use_flower"] in (True, "yes", "y", "true", "1"):
+    if ANSWERS["use_flower"]:
         lines.append(f"    celery -A {app} flower   # user:password in .env FLOWER_BASIC_AUTH")
     return [*lines, ""]
 

@@ -198,10 +198,6 @@ def check_version(value: str) -> str:
     return value
 
 
-TRUE_WORDS = {"1", "true", "t", "yes", "y", "on"}
-FALSE_WORDS = {"0", "false", "f", "no", "n", "off"}
-
-
 def check_choice(value: object, choices: list) -> object:
     if value not in choices:
         listed = ", ".join(str(choice) for choice in choices)
@@ -264,22 +260,16 @@ def first_refusal() -> str | None:
     return combination_refusal()
 
 
-def as_answer(value: object) -> object:
-    """A boolean answer as a bool (the CLI gives "yes"/"no" strings); anything else as is."""
-    if isinstance(value, str) and value.lower() in TRUE_WORDS | FALSE_WORDS:
-        return value.lower() in TRUE_WORDS
-    return value
-
-
 def combination_refusal() -> str | None:
     """The error line for the first invalid combination of answers that this bake matches.
 
     The combinations are declared once, in cookiecutter.json ``_option_rules.invalid``: each
     rule has ``when`` (option -> value, all of which must match), ``why`` and ``fix``.
+    Cookiecutter has already turned "yes"/"no" answers of boolean options into booleans.
     """
     for rule in ANSWERS.get("_option_rules", {}).get("invalid", []):
         when = rule["when"]
-        if all(as_answer(ANSWERS.get(name)) == value for name, value in when.items()):
+        if all(ANSWERS.get(name) == value for name, value in when.items()):
             combination = " with ".join(f"{name}={value!r}" for name, value in when.items())
             return f"ERROR: {combination} cannot be baked: {rule['why']}; e.g. {rule['fix']!r}"
     return None

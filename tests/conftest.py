@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from option_space import OPTIONS, TEMPLATE_DIR
 from option_space import variant_id as option_id
 from report import lines as report_lines
 
@@ -25,8 +26,6 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent
-OPTIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text(encoding="utf-8"))
 # Choice variables: name -> choices, the first being the default.
 CHOICES = {
     name: value

@@ -86,6 +86,21 @@ def canonical(variant: dict) -> dict:
     return full
 
 
+def servers(variant: dict) -> list[str]:
+    """The servers a baked variant's own suite runs against (names as in shared/services.md,
+    plus MongoDB): its database, Redis for the Redis option or broker, RabbitMQ for that
+    broker, MongoDB for that option."""
+    full = complete(variant)
+    needed = {"postgresql": ["PostgreSQL"], "mysql": ["MariaDB"]}.get(full["database"], [])
+    if full["use_redis"] or full["celery_broker"] == "redis":
+        needed.append("Redis")
+    if full["celery_broker"] == "rabbitmq":
+        needed.append("RabbitMQ")
+    if full["use_mongodb"]:
+        needed.append("MongoDB")
+    return needed
+
+
 def minimal(variant: dict) -> dict:
     """Only the answers of ``variant`` that differ from the defaults (for ids and bakes)."""
     return {name: value for name, value in variant.items() if DEFAULTS.get(name) != value}

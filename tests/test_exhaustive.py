@@ -46,6 +46,7 @@ from option_space import (
     canonical,
     exhaustive_variants,
     invalid_reason,
+    servers,
     uncovered_pairs,
     variant_id,
 )
@@ -458,16 +459,14 @@ def test_every_github_workflow_matches_the_schema(bakes):
     settle(problems, f"workflow schema ({len(files)} distinct workflows)")
 
 
-def expected_servers(variant: dict) -> set[str]:
-    """The service containers the baked workflow's test job must run for ``variant``."""
-    servers = {"postgresql": {"postgres"}, "mysql": {"mariadb"}}.get(variant["database"], set())
-    if variant["use_redis"] or variant["celery_broker"] == "redis":
-        servers.add("redis")
-    if variant["celery_broker"] == "rabbitmq":
-        servers.add("rabbitmq")
-    if variant["use_mongodb"]:
-        servers.add("mongodb")
-    return servers
+#: The service container the baked workflow runs for each server (option_space.servers).
+WORKFLOW_SERVICES = {
+    "PostgreSQL": "postgres",
+    "MariaDB": "mariadb",
+    "Redis": "redis",
+    "RabbitMQ": "rabbitmq",
+    "MongoDB": "mongodb",
+}
 
 
 def test_every_github_workflow_runs_exactly_the_servers_its_suite_needs(bakes):
@@ -478,7 +477,7 @@ def test_every_github_workflow_runs_exactly_the_servers_its_suite_needs(bakes):
             continue
         test_job = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["test"]
         found = set(test_job.get("services", {}))
-        if found != expected_servers(VARIANTS[index]):
+        if found != {WORKFLOW_SERVICES[name] for name in servers(VARIANTS[index])}:
             problems[index] = [f"services {sorted(found)}"]
     settle(problems, "workflow service containers")
 
