@@ -5,7 +5,7 @@ thing every level does. Then, per variant:
 
 * static level: bake + the static checks of DESIGN section 4 that run per variant (ruff check,
   ruff format --check, compileall, TOML/YAML/JSON parsing), for ``--sample`` variants spread
-  over the exhaustive level's combinations;
+  over the static level's bakes (the 3-way covering array);
 * variant level (``--install K``, default 1): bake, its own venv with uv, ``pip install -e
   '.[dev]'`` and its own pytest, for the first K variants of the covering array. Those suites
   use the real services on 127.0.0.1 (PostgreSQL, MariaDB, Redis, RabbitMQ) as the variant
@@ -38,8 +38,8 @@ from option_space import (  # noqa: E402  (needs the tests folder on sys.path)
     DEFAULTS,
     TEMPLATE_DIR,
     covering_array,
-    exhaustive_variants,
     minimal,
+    three_way_array,
     variant_id,
 )
 
@@ -142,7 +142,7 @@ def main() -> int:
         )
         print(line("reference: in-process bake of the default variant", reference, reference))
 
-        everything = exhaustive_variants()
+        everything = three_way_array()
         step = max(1, len(everything) // max(1, args.sample))
         sample = everything[::step][: args.sample]
         bakes, checks = [], []
@@ -151,7 +151,7 @@ def main() -> int:
             bakes.append(seconds)
             checks.append(static_checks(project, scratch / f"pyc{number}"))
         total = [b + c for b, c in zip(bakes, checks, strict=True)]
-        print(f"static level, {len(sample)} of {len(everything)} combinations, median per variant:")
+        print(f"static level, {len(sample)} of {len(everything)} bakes, median per variant:")
         print(line("  bake", statistics.median(bakes), reference))
         print(line("  static checks (ruff x2, compileall, parsing)", statistics.median(checks),
                    reference))  # fmt: skip

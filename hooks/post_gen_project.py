@@ -15,45 +15,7 @@ from pathlib import Path
 
 ANSWERS = json.loads(r'''{{ cookiecutter | tojson }}''')  # fmt: skip
 
-PACKAGE = f"src/{ANSWERS['package_name']}"
-
-# THE table of conditional files: option -> chosen value -> paths (relative to the project
-# root) to remove when that value is chosen. Each option that adds files adds its row here.
-REMOVE_WHEN: dict[str, dict[object, list[str]]] = {
-    "celery_broker": {
-        "none": [
-            f"{PACKAGE}/tasks",
-            f"{PACKAGE}/models/audit.py",
-            f"{PACKAGE}/static/js/tasks.js",
-            "migrations/versions/0003_audit_events.py",
-            "tests/test_tasks.py",
-            "tests/test_celery_worker.py",
-        ],
-    },
-    "use_redis": {False: ["tests/test_redis.py"]},
-    "use_mongodb": {False: [f"{PACKAGE}/activity", "tests/test_activity.py"]},
-    "use_api": {
-        False: [
-            f"{PACKAGE}/api",
-            f"{PACKAGE}/models/note.py",
-            f"{PACKAGE}/models/revoked_token.py",
-            "migrations/versions/0002_api_notes_and_revoked_tokens.py",
-            "tests/test_api.py",
-            "tests/test_api_notes.py",
-            "tests/test_api_openapi.py",
-            "tests/test_api_tokens.py",
-            "tests/test_api_users.py",
-        ]
-    },
-    "use_docker": {
-        False: ["Dockerfile", ".dockerignore", "docker-compose.yml", "docker", "gunicorn.conf.py"],
-    },
-    "ci_tool": {
-        "jenkins": [".github"],
-        "github": ["Jenkinsfile"],
-        "none": [".github", "Jenkinsfile"],
-    },
-}
+PACKAGE = ANSWERS["package_name"]
 
 SECRET_PLACEHOLDER = "FLASK_SECRET_KEY=change-me"
 
@@ -62,23 +24,59 @@ class BakeError(Exception):
     """Something the template promised is not there; the bake must not pass silently."""
 
 
-def remove_unused(project: Path) -> None:
-    """Remove every path the table lists for the chosen answers; each must exist."""
-    for option, by_value in REMOVE_WHEN.items():
+def value_key(value: object) -> str:
+    """How an answer is spelled in the manifest's keys: ``true``/``false`` for booleans."""
+    return json.dumps(value) if isinstance(value, bool) else str(value)
+
+
+def ignored(option: str) -> bool:
+    """Whether the answer to ``option`` has no effect here (``_option_rules.ignored``): then
+    none of its values is chosen, and everything the manifest lists for it goes."""
+    for rule in ANSWERS.get("_option_rules", {}).get("ignored", []):
+        if rule["option"] == option and all(
+            ANSWERS.get(name) == value for name, value in rule["when"].items()
+        ):
+            return True
+    return False
+
+
+def unused_paths() -> dict[str, str]:
+    """Every path the feature manifest (cookiecutter.json ``_features``) lists for a value that
+    was not chosen -> the answer that drops it. An entry's key names one value or several
+    (``sqlalchemy|redis``); ``core`` lists the files every bake has."""
+    features = ANSWERS.get("_features")
+    if not isinstance(features, dict):
+        raise BakeError("cookiecutter._features, the feature manifest, is missing")
+    unused: dict[str, str] = {}
+    for option, entries in features.items():
+        if option == "core":
+            continue
         if option not in ANSWERS:
-            raise BakeError(f"the removal table names the unknown option {option!r}")
-        for relative in by_value.get(ANSWERS[option], []):
-            path = (project / relative).resolve()
-            if project.resolve() not in path.parents:
-                raise BakeError(f"the removal table path {relative!r} leaves the project")
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            elif path.exists() or path.is_symlink():
-                path.unlink()
-            else:
-                raise BakeError(
-                    f"{option}={ANSWERS[option]!r} should remove {relative!r}, which does not exist"
-                )
+            raise BakeError(f"the feature manifest names the unknown option {option!r}")
+        chosen = None if ignored(option) else value_key(ANSWERS[option])
+        for key, facts in entries.items():
+            if chosen not in key.split("|"):
+                for path in facts.get("paths", []):
+                    unused.setdefault(path.format(package=PACKAGE), f"{option}={ANSWERS[option]!r}")
+    return unused
+
+
+def remove_unused(project: Path) -> None:
+    """Remove every path of a value not chosen; each must exist in the raw bake."""
+    root = project.resolve()
+    paths = []
+    for relative, answer in unused_paths().items():
+        path = project / relative
+        if root not in path.resolve().parents:
+            raise BakeError(f"the feature manifest path {relative!r} leaves the project")
+        if not (path.exists() or path.is_symlink()):
+            raise BakeError(f"{answer} should remove {relative!r}, which does not exist")
+        paths.append(path)
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():  # gone already when inside a removed folder
+            path.unlink()
 
 
 def write_dotenv(project: Path) -> None:

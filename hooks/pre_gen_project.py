@@ -33,17 +33,22 @@ STDLIB_NOT_ALWAYS_LISTED = {"test"} | {
     "xdrlib",
 }  # fmt: skip
 
-# Import names of the project's dependencies, its dev tools and the libraries its options
-# pull in: a package with one of these names would shadow the real one.
-DEPENDENCY_IMPORT_NAMES = {
-    "flask", "flask_sqlalchemy", "flask_migrate", "flask_login", "flask_wtf", "flask_caching",
-    "flask_limiter", "flask_smorest", "flask_jwt_extended", "flask_socketio", "flask_cors",
-    "sqlalchemy", "alembic", "werkzeug", "jinja2", "markupsafe", "itsdangerous", "click",
-    "blinker", "wtforms", "email_validator", "dotenv", "gunicorn", "celery", "kombu",
-    "billiard", "flower", "redis", "pymongo", "bson", "psycopg", "pymysql", "marshmallow",
-    "apispec", "jwt", "pytest", "coverage", "_pytest", "pluggy", "hypothesis", "schemathesis",
-    "eventlet", "gevent", "socketio", "engineio", "ruff",
-}  # fmt: skip
+
+def dependency_import_names() -> set[str]:
+    """Import names of the project's dependencies, its dev tools and the libraries each option
+    value pulls in (``imports`` of every entry of the feature manifest, cookiecutter.json
+    ``_features``, chosen or not): a package with one of these names would shadow the real one.
+    """
+    features = ANSWERS.get("_features")
+    if not isinstance(features, dict) or "core" not in features:
+        raise SystemExit("ERROR: cookiecutter._features, the feature manifest, is missing")
+    names = set(features["core"].get("imports", []))
+    for option, entries in features.items():
+        if option != "core":
+            for facts in entries.values():
+                names.update(facts.get("imports", []))
+    return names
+
 
 # Top-level names inside the generated project (folders and modules on sys.path next to it).
 PROJECT_TOP_LEVEL_NAMES = {
@@ -155,7 +160,7 @@ def check_package_name(value: str) -> str:
         raise Refused("is a dunder name, reserved by Python", suggestion)
     if value in stdlib_module_names():
         raise Refused("would shadow the standard-library module of that name", suggestion)
-    if value in DEPENDENCY_IMPORT_NAMES:
+    if value in dependency_import_names():
         raise Refused("would shadow the installed library of that name", suggestion)
     if value in PROJECT_TOP_LEVEL_NAMES:
         raise Refused("clashes with a top-level name of the generated project", suggestion)

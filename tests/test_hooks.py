@@ -10,7 +10,6 @@ import ast
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,15 +17,9 @@ import yaml
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from conftest import (
-    DEFAULT_SLUG,
-    OPTIONS,
-    TEMPLATE_DIR,
-    bake,
-    project_files,
-    read_toml,
-    ruff_command,
-)
+import checks
+from conftest import DEFAULT_SLUG, OPTIONS, TEMPLATE_DIR, bake
+from option_space import all_import_names
 
 # What follows "ERROR: <answer name> <value repr> " in the hook's one line.
 WHY_AND_EXAMPLE = re.compile(r"(?P<why>[^;]+); e\.g\. (?P<example>'[^']*')")
@@ -385,7 +378,7 @@ def test_awkward_valid_answers_bake_and_survive(cookies, capfd, answers, expecte
     project = result.project_path
     assert project.name == context["project_slug"]
 
-    meta = read_toml(project / "pyproject.toml")["project"]
+    meta = checks.read_toml(project / "pyproject.toml")["project"]
     assert meta["name"] == context["project_slug"]
     assert meta["version"] == context["version"]
     assert meta["description"] == want["description"]
@@ -395,23 +388,14 @@ def test_awkward_valid_answers_bake_and_survive(cookies, capfd, answers, expecte
     assert want["description"] in readme
     assert (project / "src" / context["package_name"] / "__init__.py").is_file()
 
-    for path in project_files(project):
-        if path.suffix == ".py":
-            compile(path.read_text(encoding="utf-8"), str(path), "exec")
-        elif path.suffix == ".toml":
-            read_toml(path)
-        elif path.suffix in {".yml", ".yaml"}:
-            yaml.safe_load(path.read_text(encoding="utf-8"))
-        elif path.suffix == ".json":
-            json.loads(path.read_text(encoding="utf-8"))
-    lint = subprocess.run(
-        [*ruff_command(), "check", "--no-cache", "."],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert lint.returncode == 0, lint.stdout + lint.stderr
+    found = []
+    for relative, path in checks.rendered_files(project):
+        text = path.read_text(encoding="utf-8")
+        if relative.endswith(".py"):
+            compile(text, str(path), "exec")
+        found += [f"{relative}: {line}" for line in checks.unparsable(relative, text)]
+    assert found == []
+    assert checks.ruff([project], "check") == {}
 
 
 SECRET_LINE = re.compile(r"^FLASK_SECRET_KEY=([0-9a-f]{64})$", re.MULTILINE)
@@ -490,43 +474,76 @@ def test_post_gen_fails_loudly_without_the_secret_placeholder(cookies, capfd, te
     assert any("FLASK_SECRET_KEY=change-me" in line for line in error_lines(err)), err
 
 
-# The hook's table, from its annotated assignment to the closing brace at the start of a line.
-REMOVAL_TABLE_RE = re.compile(
-    r"^REMOVE_WHEN: dict\[str, dict\[object, list\[str\]\]\] = \{(?:\}|.*?^\})$",
-    re.MULTILINE | re.DOTALL,
-)
-
-
-def replace_removal_table(hook_text: str, replacement: str) -> str:
-    """``hook_text`` with the REMOVE_WHEN table swapped for ``replacement`` (which must exist)."""
-    replaced, count = REMOVAL_TABLE_RE.subn(lambda _: replacement, hook_text)
-    assert count == 1, "hooks/post_gen_project.py has no REMOVE_WHEN table to replace"
-    return replaced
+def set_manifest_entry(template_copy: Path, option: str, entries: dict) -> None:
+    """Put ``option``'s entries into the feature manifest of a template copy."""
+    options_file = template_copy / "cookiecutter.json"
+    options = json.loads(options_file.read_text(encoding="utf-8"))
+    options["_features"][option] = entries
+    options_file.write_text(json.dumps(options), encoding="utf-8")
 
 
 def test_post_gen_fails_loudly_when_a_listed_path_is_missing(cookies, capfd, template_copy):
-    hook = template_copy / "hooks" / "post_gen_project.py"
-    text = hook.read_text(encoding="utf-8")
-    first_license = OPTIONS["open_source_license"][0]
-    row = f"dict(open_source_license={{{first_license!r}: ['LICENSE', 'no-such-file']}})"
-    hook.write_text(replace_removal_table(text, f"REMOVE_WHEN = {row}"), encoding="utf-8")
+    other_license = OPTIONS["open_source_license"][1]
+    paths = ["LICENSE", "no-such-file"]
+    set_manifest_entry(template_copy, "open_source_license", {other_license: {"paths": paths}})
     result = cookies.bake(template=str(template_copy))
     err = capfd.readouterr().err
     assert result.exit_code != 0
     assert any("'no-such-file'" in line for line in error_lines(err)), err
+    assert not list((template_copy.parent / "cookies").glob("bake*/*")), "the bake left files"
 
 
-def test_post_gen_table_removes_what_it_lists(cookies, capfd, template_copy):
-    hook = template_copy / "hooks" / "post_gen_project.py"
-    text = hook.read_text(encoding="utf-8")
-    first_license = OPTIONS["open_source_license"][0]
-    row = f"dict(open_source_license={{{first_license!r}: ['LICENSE', 'migrations']}})"
-    hook.write_text(replace_removal_table(text, f"REMOVE_WHEN = {row}"), encoding="utf-8")
+def test_post_gen_removes_what_the_manifest_lists_for_values_not_chosen(
+    cookies, capfd, template_copy
+):
+    first, second = OPTIONS["open_source_license"][:2]
+    entries = {
+        f"{second}|{OPTIONS['open_source_license'][2]}": {"paths": ["LICENSE", "migrations"]},
+        first: {"paths": ["Makefile"]},
+    }
+    set_manifest_entry(template_copy, "open_source_license", entries)
     result = cookies.bake(template=str(template_copy))
     assert result.exit_code == 0, (result.exception, capfd.readouterr().err)
     assert not (result.project_path / "LICENSE").exists()
     assert not (result.project_path / "migrations").exists()
+    assert (result.project_path / "Makefile").exists()  # listed for the value chosen
     assert (result.project_path / "pyproject.toml").exists()
+
+
+def test_post_gen_fails_loudly_on_a_manifest_option_that_does_not_exist(
+    cookies, capfd, template_copy
+):
+    set_manifest_entry(template_copy, "use_nothing", {"true": {"paths": ["LICENSE"]}})
+    result = cookies.bake(template=str(template_copy))
+    assert result.exit_code != 0
+    assert any("'use_nothing'" in line for line in error_lines(capfd.readouterr().err))
+
+
+def test_pre_gen_refuses_every_import_name_of_the_manifest(cookies, capfd):
+    """Each option value's import names shadow a library, chosen or not (the manifest's
+    ``imports``); a name added to the manifest is refused at once (template copy below)."""
+    for name in sorted(all_import_names()):
+        result = bake(cookies, package_name=name)
+        lines = error_lines(capfd.readouterr().err)
+        assert result.exit_code != 0, name
+        assert len(lines) == 1 and lines[0].startswith(f"ERROR: package_name {name!r} "), lines
+
+
+def test_pre_gen_reads_the_shadowing_list_from_the_manifest(cookies, capfd, template_copy):
+    set_manifest_entry(template_copy, "use_redis", {"true": {"imports": ["acme_client"]}})
+    result = cookies.bake(
+        template=str(template_copy), extra_context={"package_name": "acme_client"}
+    )
+    assert isinstance(result.exception, FailedHookException)
+    assert error_lines(capfd.readouterr().err) == [
+        "ERROR: package_name 'acme_client' would shadow the installed library of that name; "
+        "e.g. 'acme_client_app'"
+    ]
+
+
+def test_the_manifest_reaches_the_hooks_as_data(cookies):
+    result = bake(cookies)
+    assert result.context["_features"] == OPTIONS["_features"]
 
 
 # --- combinations: cookiecutter.json `_option_rules` -----------------------------------------

@@ -352,7 +352,10 @@ def test_jenkins_test_stage_points_the_suite_at_its_servers(project, variant, tm
         return
     suite = "tests/test_health.py"
     if full["celery_broker"] in {"redis", "rabbitmq"}:
-        suite += " tests/test_celery_worker.py::test_round_trip"
+        # The Celery feature's tests live with the feature (tests/tasks/).
+        worker_tests = sorted(project.glob("tests/**/test_celery_worker.py"))
+        assert worker_tests, "the bake has no Celery worker tests"
+        suite += f" {worker_tests[0].relative_to(project).as_posix()}::test_round_trip"
     script = match["script"].replace(
         ".venv/bin/pytest --junitxml=reports/junit.xml",
         f".venv/bin/pytest -q -p no:cacheprovider --no-cov {suite}",

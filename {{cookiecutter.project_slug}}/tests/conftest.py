@@ -37,9 +37,6 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-{%- if cookiecutter.use_api %}
-from flask_jwt_extended import create_access_token, create_refresh_token
-{%- endif %}
 {%- if cookiecutter.use_mongodb %}
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
@@ -56,7 +53,10 @@ from sqlalchemy.pool import NullPool
 from werkzeug.test import TestResponse
 
 from {{ cookiecutter.package_name }} import create_app
-from {{ cookiecutter.package_name }}.extensions import cache, db{% if cookiecutter.use_mongodb %}, mongo{% endif %}
+{%- if cookiecutter.use_mongodb %}
+from {{ cookiecutter.package_name }}.activity import mongo
+{%- endif %}
+from {{ cookiecutter.package_name }}.extensions import cache, db
 from {{ cookiecutter.package_name }}.models import Role, User
 
 PASSWORD = "correct horse battery"
@@ -96,7 +96,7 @@ def closed_port() -> int:
 
 
 def unreachable_database_url() -> str:
-    """A URL of this variant's database kind where no server answers."""
+    """A URL of this project's database kind where no server answers."""
 {%- if cookiecutter.database == "postgresql" %}
     return f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/nothing"
 {%- elif cookiecutter.database == "mysql" %}
@@ -244,6 +244,7 @@ def mongodb_test_uri() -> Iterator[str]:
 {%- endif %}
 
 
+{% if cookiecutter.use_redis or cookiecutter.use_mongodb -%}
 @pytest.fixture
 def service_config(
 {%- if cookiecutter.use_redis %}redis_prefix: str{% endif %}
@@ -251,7 +252,6 @@ def service_config(
 {%- if cookiecutter.use_mongodb %}mongodb_test_uri: str{% endif -%}
 ) -> dict[str, object]:
     """Config overrides that point a testing app at the test services."""
-{%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}
     return {
 {%- if cookiecutter.use_redis %}
         "REDIS_URL": TEST_REDIS_URL,
@@ -263,19 +263,24 @@ def service_config(
         "MONGODB_TIMEOUT_MS": 3000 if MONGODB_URI else 100,
 {%- endif %}
     }
-{%- else %}
-    return {}
-{%- endif %}
 
 
 @pytest.fixture
 def make_app(service_config: dict[str, object]) -> Iterator[Callable[..., Flask]]:
+{%- else -%}
+@pytest.fixture
+def make_app() -> Iterator[Callable[..., Flask]]:
+{%- endif %}
     """Factory for extra testing apps: ``make_app(SOME_KEY=value)``; their database
     connections are closed afterwards."""
     apps: list[Flask] = []
 
     def make(**overrides: object) -> Flask:
+{%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}
         app = create_app("testing", **{**service_config, **overrides})
+{%- else %}
+        app = create_app("testing", **overrides)
+{%- endif %}
         apps.append(app)
         return app
 
@@ -364,36 +369,3 @@ class AuthActions:
 def auth(client: FlaskClient) -> AuthActions:
     """Helper with ``login(email, password, **query)`` and ``logout()``."""
     return AuthActions(client)
-{%- if cookiecutter.use_api %}
-
-
-class ApiActions:
-    """Bearer tokens for the API, made directly (the token endpoint is rate limited)."""
-
-    def headers(self, user: User) -> dict[str, str]:
-        """``Authorization`` header with a fresh access token for ``user``."""
-        return {"Authorization": f"Bearer {create_access_token(identity=user)}"}
-
-    def refresh_headers(self, user: User) -> dict[str, str]:
-        """``Authorization`` header with a fresh refresh token for ``user``."""
-        return {"Authorization": f"Bearer {create_refresh_token(identity=user)}"}
-
-
-@pytest.fixture
-def api(app: Flask) -> ApiActions:
-    """Helper with ``headers(user)`` and ``refresh_headers(user)``."""
-    return ApiActions()
-
-
-def assert_error(response: TestResponse, code: int, status: str) -> dict:
-    """Check ``response`` is a JSON error in the API's one shape; return its body."""
-    assert response.status_code == code
-    assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert body["code"] == code
-    assert body["status"] == status
-    assert isinstance(body["message"], str)
-    assert body["message"]
-    assert set(body) <= {"code", "status", "message", "errors"}
-    return body
-{%- endif %}

@@ -77,42 +77,6 @@ def test_cache_is_configurable(monkeypatch):
     app = create_app("development")
     assert app.config["CACHE_TYPE"] == "NullCache"
     assert app.config["CACHE_DEFAULT_TIMEOUT"] == 60
-{%- if cookiecutter.use_redis %}
-
-
-def test_redis_url_comes_from_the_environment_and_feeds_the_cache(monkeypatch):
-    app = create_app("development")
-    assert app.config["REDIS_URL"] == "redis://127.0.0.1:6379/0"
-    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6380/2")
-    app = create_app("development")
-    assert app.config["REDIS_URL"] == "redis://cache.internal:6380/2"
-    assert app.config["CACHE_REDIS_URL"] == "redis://cache.internal:6380/2"
-    assert app.config["CACHE_OPTIONS"]["socket_connect_timeout"] == app.config["REDIS_TIMEOUT"]
-    app = create_app("development", CACHE_REDIS_URL="redis://other:6379/5")
-    assert app.config["CACHE_REDIS_URL"] == "redis://other:6379/5"
-
-
-def test_unusable_redis_url_is_refused_in_one_line(monkeypatch):
-    monkeypatch.setenv("REDIS_URL", "http://not-redis")
-    with pytest.raises(ConfigError, match=r"^REDIS_URL cannot be used: "):
-        create_app("development")
-{%- endif %}
-{%- if cookiecutter.use_mongodb %}
-
-
-def test_mongodb_uri_comes_from_the_environment(monkeypatch):
-    app = create_app("development")
-    assert app.config["MONGODB_URI"] == "mongodb://127.0.0.1:27017/{{ cookiecutter.package_name }}"
-    monkeypatch.setenv("MONGODB_URI", "mongodb://db.internal:27018/feed")
-    assert create_app("development").config["MONGODB_URI"] == "mongodb://db.internal:27018/feed"
-
-
-@pytest.mark.parametrize("uri", ["http://not-mongo", "mongodb://127.0.0.1:27017/"])
-def test_unusable_mongodb_uri_is_refused_in_one_line(monkeypatch, uri):
-    monkeypatch.setenv("MONGODB_URI", uri)
-    with pytest.raises(ConfigError, match=r"^MONGODB_URI cannot be used: "):
-        create_app("development")
-{%- endif %}
 
 
 def test_precedence_class_then_env_then_instance_file_then_overrides(monkeypatch, tmp_path):

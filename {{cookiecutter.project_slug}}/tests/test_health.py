@@ -1,4 +1,4 @@
-from {{ cookiecutter.package_name }}.health import CHECKS
+from {{ cookiecutter.package_name }}.health import registered_checks
 
 from .conftest import {% if cookiecutter.use_mongodb %}MONGODB_URI, {% endif %}unreachable_database_url
 
@@ -9,19 +9,19 @@ def test_ping_is_ok_without_io(client):
     assert response.json == {"status": "ok"}
 
 
-def test_ready_reports_each_check(client):
+def test_ready_reports_each_check(app, client):
     response = client.get("/health/ready")
 {%- if cookiecutter.use_mongodb %}
     # Without MONGODB_URI the tests point MongoDB at a closed port (see conftest.py).
     assert response.status_code == (200 if MONGODB_URI else 503)
     checks = response.json["checks"]
     assert {name for name, check in checks.items() if check["status"] == "ok"} >= (
-        set(CHECKS) - {"mongodb"}
+        set(registered_checks(app)) - {"mongodb"}
     )
 {%- else %}
     assert response.status_code == 200
     assert response.json["status"] == "ok"
-    assert set(response.json["checks"]) == set(CHECKS)
+    assert set(response.json["checks"]) == set(registered_checks(app))
 {%- endif %}
     database = response.json["checks"]["database"]
     assert database["status"] == "ok"

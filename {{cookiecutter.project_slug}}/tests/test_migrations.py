@@ -14,7 +14,7 @@ def schema_diff() -> list:
 
 
 def test_upgrade_matches_models_and_downgrade_round_trips(make_app, empty_database_url):
-    """On this variant's database: upgrade, compare, downgrade to nothing, upgrade again."""
+    """On this project's database: upgrade, compare, downgrade to nothing, upgrade again."""
     app = make_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
     with app.app_context():
         upgrade()

@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0003"
-# Follows the API migration (0002) only when the API option is baked.
+# Follows the REST API's migration (0002) in projects that have the API.
 down_revision = {% if cookiecutter.use_api %}"0002"{% else %}"0001"{% endif %}
 branch_labels = None
 depends_on = None

@@ -1,40 +1,38 @@
 """The application factory.
 
 Everything is built inside :func:`create_app`; importing this package has no side effects, so
-``wsgi.py``, the ``flask`` command and the tests each get a fresh, fully configured app.
+``wsgi.py``, the ``flask`` command and the tests each get a fresh, fully configured app. The
+core (accounts, admin, health, errors, CLI) is set up first; then each package of
+:data:`FEATURES` adds itself with its ``init_app``.
 """
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy.exc import ArgumentError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, config, errors, logging, models
-from .extensions import (
-{%- if cookiecutter.use_api %}
-    api,
-{%- endif %}
-    cache,
-    csrf,
-    db,
-{%- if cookiecutter.use_api %}
-    jwt,
-    limiter,
-{%- endif %}
-    login_manager,
-    migrate,
-{%- if cookiecutter.use_mongodb %}
-    mongo,
-{%- endif %}
-{%- if cookiecutter.use_redis %}
-    redis_client,
-{%- endif %}
-)
-{%- if cookiecutter.celery_broker != "none" %}
-from .tasks import audit, celery_init_app
-{%- endif %}
+from . import cli, config, errors, logging
+from .admin import bp as admin_bp
+from .auth import bp as auth_bp
+from .extensions import cache, csrf, db, login_manager, migrate
+from .health import bp as health_bp
+from .main import bp as main_bp
+from .models import Permission, Role, User
+
+#: The optional features of this project, set up in this order after the core. Each is a
+#: subpackage whose ``init_app(app)`` adds its settings, extensions, models, blueprints, CLI
+#: commands, health checks and signal handlers: delete its line and its folder to remove it.
+{%- set features = [] %}
+{%- if cookiecutter.use_redis %}{% set _ = features.append("redis") %}{% endif %}
+{%- if cookiecutter.use_mongodb %}{% set _ = features.append("activity") %}{% endif %}
+{%- if cookiecutter.use_api %}{% set _ = features.append("api") %}{% endif %}
+{%- if cookiecutter.celery_broker != "none" %}{% set _ = features.append("tasks") %}{% endif %}
+FEATURES: list[str] = [{% for name in features %}
+    "{{ name }}",{% endfor %}{% if features %}
+{% endif %}]
 
 
 def create_app(config_name: str | None = None, **overrides: object) -> Flask:
@@ -69,81 +67,32 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
         # A malformed URL or a missing driver: say so in one line, not a traceback.
         raise config.ConfigError(f"DATABASE_URL cannot be used: {error}") from None
     migrate.init_app(app, db, render_as_batch=True)
-{%- if cookiecutter.use_redis %}
-    redis_client.init_app(app)
-{%- endif %}
-    cache.init_app(app)
-{%- if cookiecutter.use_mongodb %}
-    mongo.init_app(app)
-{%- endif %}
     login_manager.init_app(app)
     csrf.init_app(app)
-{%- if cookiecutter.use_api %}
-    jwt.init_app(app)
-    limiter.init_app(app)
-    api.init_app(app)
-{%- endif %}
-{%- if cookiecutter.celery_broker != "none" %}
-    celery_init_app(app)
-    audit.connect_signals(app)
-{%- endif %}
-{% if cookiecutter.use_mongodb %}
-    from .activity import bp as activity_bp
-{%- endif %}
-    from .admin import bp as admin_bp
-{%- if cookiecutter.use_api %}
-    from .api import API_PREFIX, assets_bp, blueprints
-{%- endif %}
-    from .auth import bp as auth_bp
-    from .health import bp as health_bp
-    from .main import bp as main_bp
-{%- if cookiecutter.celery_broker != "none" %}
-    from .tasks import bp as tasks_bp
-{%- endif %}
-
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(health_bp, url_prefix="/health")
-{%- if cookiecutter.use_mongodb %}
-    app.register_blueprint(activity_bp, url_prefix="/activity")
-{%- endif %}
-{%- if cookiecutter.use_api %}
-    app.register_blueprint(assets_bp, url_prefix=f"{API_PREFIX}/docs")
-    for blueprint in blueprints:
-        # Token auth, no cookies: nothing for a cross-site form to forge.
-        csrf.exempt(blueprint)
-        api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix}")
-{%- endif %}
-{%- if cookiecutter.celery_broker != "none" %}
-    app.register_blueprint(tasks_bp, url_prefix="/tasks")
-{%- endif %}
-
-    errors.register(app)
     cli.register(app)
     app.shell_context_processor(
         lambda: {
             "app": app,
             "db": db,
             "cache": cache,
-{%- if cookiecutter.use_redis %}
-            "redis_client": redis_client,
-{%- endif %}
-{%- if cookiecutter.use_mongodb %}
-            "mongo": mongo,
-{%- endif %}
-            "User": models.User,
-            "Role": models.Role,
-            "Permission": models.Permission,
-{%- if cookiecutter.use_api %}
-            "Note": models.Note,
-{%- endif %}
-{%- if cookiecutter.celery_broker != "none" %}
-            "AuditEvent": models.AuditEvent,
-            "celery_app": app.extensions["celery"],
-{%- endif %}
+            "User": User,
+            "Role": Role,
+            "Permission": Permission,
         }
     )
+
+    for name in FEATURES:
+        import_module(f".{name}", __name__).init_app(app)
+    # After the features: one may back the cache with its server (Redis does), and the
+    # extension of another may register error handlers of its own (flask-smorest does), which
+    # these replace; a feature shapes its errors through errors.add_responder instead.
+    app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    cache.init_app(app)
+    errors.register(app)
     return app
 
 

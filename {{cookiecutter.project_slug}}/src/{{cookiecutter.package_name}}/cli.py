@@ -1,18 +1,12 @@
-"""``flask`` commands: ``init`` and ``create-admin``{% if cookiecutter.use_mongodb %}, ``mongo-init``{% endif %}."""
+"""The core's ``flask`` commands: ``init`` and ``create-admin`` (features add their own)."""
 
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-{%- if cookiecutter.use_mongodb %}
-from pymongo.errors import PyMongoError
-{%- endif %}
 from sqlalchemy.exc import OperationalError
 
-{% if cookiecutter.use_mongodb -%}
-from .activity.feed import ensure_indexes
-{% endif -%}
 from .auth.forms import MIN_PASSWORD_LENGTH
 from .extensions import db
 from .models import Role, User
@@ -68,19 +62,6 @@ def create_admin_command(email: str, password: str) -> None:
     db.session.commit()
     invalidate_user_stats()
     click.echo(f"{action} admin {user.email}.")
-{%- if cookiecutter.use_mongodb %}
-
-
-@click.command("mongo-init")
-@with_appcontext
-def mongo_init_command() -> None:
-    """Create the MongoDB indexes the app queries by; safe to re-run."""
-    try:
-        names = ensure_indexes()
-    except PyMongoError as error:
-        raise click.ClickException(f"cannot reach MongoDB: {first_line(error)}") from None
-    click.echo(f"MongoDB indexes ready: {', '.join(names)}.")
-{%- endif %}
 
 
 def first_line(error: BaseException | None) -> str:
@@ -93,6 +74,3 @@ def register(app: Flask) -> None:
     """Add the commands above to ``app.cli``."""
     app.cli.add_command(init_command)
     app.cli.add_command(create_admin_command)
-{%- if cookiecutter.use_mongodb %}
-    app.cli.add_command(mongo_init_command)
-{%- endif %}

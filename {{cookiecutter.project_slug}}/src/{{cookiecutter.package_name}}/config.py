@@ -2,29 +2,23 @@
 
 Precedence, lowest to highest (see :func:`load`):
 
-1. the class defaults below, chosen by name (``development``, ``testing``, ``production``);
-{%- if cookiecutter.use_redis or cookiecutter.use_mongodb or cookiecutter.celery_broker != "none" %}
-2. the conventional twelve-factor variables for the backing services:
-   ``DATABASE_URL``{% if cookiecutter.use_redis %}, ``REDIS_URL``{% endif %}{% if cookiecutter.use_mongodb %}, ``MONGODB_URI``{% endif %}{% if cookiecutter.celery_broker != "none" %},
-   ``CELERY_BROKER_URL``, ``CELERY_RESULT_BACKEND``{% endif %};
-{%- else %}
-2. ``DATABASE_URL``, the conventional twelve-factor variable for the database;
-{%- endif %}
+1. the class defaults below, chosen by name (``development``, ``testing``, ``production``), and
+   each feature's own defaults (its ``settings.py``, added by :func:`add_settings`);
+2. the conventional twelve-factor variables of the backing services: ``DATABASE_URL`` here,
+   and the ones a feature reads for its server (say, ``REDIS_URL``);
 3. every ``FLASK_*`` environment variable, prefix removed and value parsed as JSON when it can be
    (Flask's ``Config.from_prefixed_env``), e.g. ``FLASK_SECRET_KEY`` or
-   ``FLASK_SQLALCHEMY_ECHO=true``; ``.env`` and ``.flaskenv`` feed the environment;
-{%- if cookiecutter.celery_broker != "none" %}
-   ``__`` sets one key of a dict setting: ``FLASK_CELERY__task_default_queue=jobs``;
-{%- endif %}
+   ``FLASK_SQLALCHEMY_ECHO=true``; ``__`` sets one key of a dict setting
+   (``FLASK_SQLALCHEMY_ENGINE_OPTIONS__pool_recycle=600``); ``.env`` and ``.flaskenv`` feed the
+   environment;
 4. ``instance/config.py``, the deployment-local file kept out of version control;
 5. keyword overrides passed to ``create_app`` (tests only).
 """
 
+import copy
 import os
+from collections.abc import Mapping
 from datetime import timedelta
-{%- if cookiecutter.celery_broker != "none" %}
-from pathlib import Path
-{%- endif %}
 
 from flask import Flask
 
@@ -42,16 +36,6 @@ DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{{ cookiecu
 #: The database when ``DATABASE_URL`` is unset: MySQL/MariaDB on this machine, through PyMySQL.
 DEFAULT_DATABASE_URL = "mysql+pymysql://root@127.0.0.1:3306/{{ cookiecutter.package_name }}?charset=utf8mb4"
 {%- endif %}
-#: Environment variables read without the ``FLASK_`` prefix, and the config key each sets.
-SERVICE_URL_VARIABLES = {
-    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
-{%- if cookiecutter.use_redis %}
-    "REDIS_URL": "REDIS_URL",
-{%- endif %}
-{%- if cookiecutter.use_mongodb %}
-    "MONGODB_URI": "MONGODB_URI",
-{%- endif %}
-}
 
 
 class ConfigError(RuntimeError):
@@ -80,30 +64,14 @@ class BaseConfig:
         "connect_args": {"connect_timeout": 5},
 {%- if cookiecutter.database == "mysql" %}
         # PostgreSQL's default, instead of MySQL's REPEATABLE READ: a transaction sees what
-        # other connections (a Celery task, another worker) committed since it began.
+        # other connections (a background task, another worker) committed since it began.
         "isolation_level": "READ COMMITTED",
 {%- endif %}
     }
 {%- endif %}
-{%- if cookiecutter.use_redis %}
-    REDIS_URL = "redis://127.0.0.1:6379/0"
-    # Seconds to wait for a Redis connection or reply before treating it as down.
-    REDIS_TIMEOUT = 2.0
-    # Flask-Caching on Redis; the cache uses REDIS_URL unless CACHE_REDIS_URL is set.
-    CACHE_TYPE = "RedisCache"
-    CACHE_REDIS_URL: str | None = None
-    CACHE_KEY_PREFIX = "{{ cookiecutter.package_name }}:cache:"
-{%- else %}
-    # Flask-Caching: an in-process cache (one per worker process).
-    CACHE_TYPE = "SimpleCache"
-{%- endif %}
+    # Flask-Caching: seconds an entry lives. CACHE_TYPE defaults to an in-process cache (one
+    # per worker process) unless a feature backs the cache with its server; see create_app.
     CACHE_DEFAULT_TIMEOUT = 300
-{%- if cookiecutter.use_mongodb %}
-    # The database name is the URI's path.
-    MONGODB_URI = "mongodb://127.0.0.1:27017/{{ cookiecutter.package_name }}"
-    # Milliseconds to wait for a MongoDB server (selection and connecting) before giving up.
-    MONGODB_TIMEOUT_MS = 2000
-{%- endif %}
     LOG_LEVEL = "INFO"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     REMEMBER_COOKIE_HTTPONLY = True
@@ -121,98 +89,6 @@ class BaseConfig:
     PROXY_FIX_X_HOST = 0
     PROXY_FIX_X_PORT = 0
     PROXY_FIX_X_PREFIX = 0
-{%- if cookiecutter.use_api %}
-
-    # REST API (flask-smorest): the OpenAPI document and Swagger UI live under /api/v1.
-    API_TITLE = APP_NAME
-    API_VERSION = "v1"
-    OPENAPI_VERSION = "3.0.3"
-    OPENAPI_URL_PREFIX = "/api/v1"
-    OPENAPI_JSON_PATH = "openapi.json"
-    OPENAPI_SWAGGER_UI_PATH = "docs"
-    # Swagger UI's files come from the flask-swagger-ui package, served by this app (no CDN).
-    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
-    # Every operation takes a bearer token unless it says otherwise (the token endpoint).
-    API_SPEC_OPTIONS = {
-        "components": {
-            "securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
-            }
-        },
-        "security": [{"bearerAuth": []}],
-    }
-    # Flask-JWT-Extended signs tokens with JWT_SECRET_KEY, or SECRET_KEY when that is unset.
-    # Lifetimes are in seconds.
-    JWT_SECRET_KEY: str | None = None
-    JWT_ACCESS_TOKEN_EXPIRES = 15 * 60
-    JWT_REFRESH_TOKEN_EXPIRES = 30 * 24 * 60 * 60
-{%- if cookiecutter.use_redis %}
-    # Flask-Limiter keeps request counts in Redis (REDIS_URL unless this is set), so every
-    # worker process sees the same counts; below, how often a client may ask for a token.
-    RATELIMIT_STORAGE_URI: str | None = None
-{%- else %}
-    # Flask-Limiter: where request counts are kept (memory:// is per process; use redis:// or
-    # memcached:// with several workers) and how often a client may ask for a token.
-    RATELIMIT_STORAGE_URI = "memory://"
-{%- endif %}
-    RATELIMIT_HEADERS_ENABLED = True
-    API_AUTH_RATE_LIMIT = "10 per minute"
-{%- endif %}
-{%- if cookiecutter.celery_broker != "none" %}
-
-    # Celery, configured with its own lower-case setting names (Flask docs, "Background Tasks
-    # with Celery"); tasks/__init__.py hands this dict to the Celery app.
-    CELERY = {
-{%- if cookiecutter.celery_broker == "redis" %}
-        "broker_url": "redis://127.0.0.1:6379/0",
-        "result_backend": "redis://127.0.0.1:6379/1",
-{%- elif cookiecutter.celery_broker == "rabbitmq" %}
-        "broker_url": "amqp://guest:guest@127.0.0.1:5672//",
-        # None: the database result backend on a SQLite file in the instance folder (see load()).
-        "result_backend": None,
-{%- else %}
-        # None: kombu's SQLAlchemy transport and the database result backend, each on a SQLite
-        # file in the instance folder (see load()), so a worker needs no server.
-        "broker_url": None,
-        "result_backend": None,
-{%- endif %}
-        # JSON only: a message can never make the worker unpickle arbitrary objects.
-        "task_serializer": "json",
-        "result_serializer": "json",
-        "accept_content": ["json"],
-        "result_accept_content": ["json"],
-        # Acknowledge after the task ran, and put the message back when the worker process dies
-        # mid-task, so a crash means "run again" rather than "lost". Tasks must be idempotent.
-        "task_acks_late": True,
-        "task_reject_on_worker_lost": True,
-        # A worker process reserves one message at a time, so a long task holds up no others.
-        "worker_prefetch_multiplier": 1,
-        # Seconds: SoftTimeLimitExceeded is raised in the task, then the process is killed.
-        "task_soft_time_limit": 300,
-        "task_time_limit": 330,
-        "task_track_started": True,
-        "result_expires": timedelta(days=1),
-        "timezone": "UTC",
-        # Publishing (in a web request) gives up quickly when the broker is down, so the caller
-        # can fall back instead of hanging: one short connect attempt, no retry loop.
-        "broker_connection_timeout": 2,
-        "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {"max_retries": 1, "interval_start": 0, "interval_max": 1},
-        "beat_schedule": {
-            "prune-audit-events": {
-                "task": "{{ cookiecutter.package_name }}.tasks.audit.prune_audit_events",
-                "schedule": timedelta(hours=1),
-            },
-        },
-        # None: celerybeat-schedule in the instance folder (see load()).
-        "beat_schedule_filename": None,
-    }
-    #: Audit events older than this many days are deleted by the periodic prune task.
-    AUDIT_RETENTION_DAYS = 90
-    #: Steps and seconds per step of the demo task started on /tasks/.
-    DEMO_TASK_STEPS = 20
-    DEMO_TASK_DELAY = 0.5
-{%- endif %}
 
 
 class DevelopmentConfig(BaseConfig):
@@ -235,27 +111,6 @@ class TestingConfig(BaseConfig):
 {%- endif %}
     WTF_CSRF_ENABLED = False
     LOG_LEVEL = "WARNING"
-{%- if cookiecutter.use_api %}
-    # PyJWT warns about HMAC keys shorter than 32 bytes, and warnings fail the tests.
-    JWT_SECRET_KEY = "testing-only-jwt-key-" + "x" * 32
-{%- if cookiecutter.use_redis %}
-    # Counts in a shared Redis would outlive the run and throttle the next one.
-    RATELIMIT_STORAGE_URI = "memory://"
-{%- endif %}
-{%- endif %}
-{%- if cookiecutter.celery_broker != "none" %}
-    # Tasks run at once in the calling process; results are kept in memory for the status API.
-    CELERY = {
-        **BaseConfig.CELERY,
-        "broker_url": "memory://",
-        "result_backend": "cache+memory://",
-        "task_always_eager": True,
-        "task_eager_propagates": True,
-        "task_store_eager_result": True,
-    }
-    DEMO_TASK_STEPS = 3
-    DEMO_TASK_DELAY = 0
-{%- endif %}
 
 
 class ProductionConfig(BaseConfig):
@@ -288,19 +143,8 @@ def load(app: Flask, config_name: str, overrides: dict[str, object]) -> None:
     except KeyError:
         names = ", ".join(CONFIGS)
         raise ConfigError(f"unknown config {config_name!r}: use one of {names}") from None
-    for variable, key in SERVICE_URL_VARIABLES.items():
-        if value := os.environ.get(variable):
-            app.config[key] = value
-{%- if cookiecutter.celery_broker != "none" %}
-    # A copy, so changes below never leak into the class attribute shared by every app.
-    app.config["CELERY"] = dict(app.config["CELERY"])
-    for variable, key in (
-        ("CELERY_BROKER_URL", "broker_url"),
-        ("CELERY_RESULT_BACKEND", "result_backend"),
-    ):
-        if value := os.environ.get(variable):
-            app.config["CELERY"][key] = value
-{%- endif %}
+    if url := os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
     app.config.from_prefixed_env()
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(overrides)
@@ -312,40 +156,45 @@ def load(app: Flask, config_name: str, overrides: dict[str, object]) -> None:
             app.instance_path, "app.db"
         )
 {%- endif %}
-{%- if cookiecutter.use_redis %}
-    if not app.config.get("CACHE_REDIS_URL"):
-        app.config["CACHE_REDIS_URL"] = app.config["REDIS_URL"]
-{%- if cookiecutter.use_api %}
-    if not app.config.get("RATELIMIT_STORAGE_URI"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
-{%- endif %}
-    app.config.setdefault(
-        "CACHE_OPTIONS",
-        {
-            "socket_timeout": app.config["REDIS_TIMEOUT"],
-            "socket_connect_timeout": app.config["REDIS_TIMEOUT"],
-        },
-    )
-{%- endif %}
-{%- if cookiecutter.celery_broker != "none" %}
-    instance = Path(app.instance_path)
-    celery = app.config["CELERY"] = dict(app.config["CELERY"])
-{%- if cookiecutter.celery_broker == "sqlalchemy" %}
-    celery["broker_url"] = celery.get("broker_url") or (
-        f"sqla+sqlite:///{instance / 'celery-broker.sqlite'}"
-    )
-{%- endif %}
-{%- if cookiecutter.celery_broker != "redis" %}
-    celery["result_backend"] = celery.get("result_backend") or (
-        f"db+sqlite:///{instance / 'celery-results.sqlite'}"
-    )
-{%- endif %}
-    celery["beat_schedule_filename"] = celery.get("beat_schedule_filename") or str(
-        instance / "celerybeat-schedule"
-    )
-{%- endif %}
     if config_name == "production":
         check_secret_key(app.config.get("SECRET_KEY"))
+
+
+def add_settings(
+    app: Flask,
+    settings: type,
+    testing: type | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> None:
+    """Add a feature's settings to ``app.config`` beneath everything :func:`load` applied.
+
+    Args:
+        app: the app being built, after :func:`load`.
+        settings: a class whose upper-case attributes are the feature's defaults.
+        testing: the class used instead when ``app.testing`` is set (the testing config).
+        environ: environment variable -> config key; a variable that is set replaces that
+            default (rung 2 of the precedence). ``"NAME.key"`` names one key of a dict setting.
+
+    A key the app already has keeps its value. A dict setting is merged key by key, the app's
+    keys winning, so ``FLASK_NAME__key=value`` changes one key, not the whole dict.
+    """
+    chosen = testing if testing is not None and app.testing else settings
+    defaults = {
+        name: copy.deepcopy(getattr(chosen, name)) for name in dir(chosen) if name.isupper()
+    }
+    for variable, key in (environ or {}).items():
+        if value := os.environ.get(variable):
+            name, _, item = key.partition(".")
+            if item:
+                defaults[name][item] = value
+            else:
+                defaults[name] = value
+    for name, value in defaults.items():
+        current = app.config.get(name)
+        if isinstance(value, dict) and isinstance(current, dict):
+            app.config[name] = {**value, **current}
+        elif name not in app.config:
+            app.config[name] = value
 
 
 def check_secret_key(secret_key: object) -> None:

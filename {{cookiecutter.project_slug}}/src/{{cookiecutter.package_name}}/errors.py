@@ -1,26 +1,29 @@
-{%- if cookiecutter.use_api -%}
-"""Error responses: HTML pages for the site, JSON for the API, and a logged 500 for surprises."""
-{%- else -%}
-"""HTML error pages for HTTP errors and a logged 500 for anything unexpected."""
-{%- endif %}
+"""HTML error pages for HTTP errors and a logged 500 for anything unexpected.
 
-from flask import Flask, abort, render_template, request
+A feature that answers errors in its own shape (the API's JSON) adds a responder with
+:func:`add_responder`; the HTML page is the answer when no responder takes the error.
+"""
+
+from collections.abc import Callable
+
+from flask import Flask, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
-{%- if cookiecutter.use_api %}
 
-from .api.errors import http_error_response, is_api_request
-{%- endif %}
+#: Takes an HTTP error and returns a response, or ``None`` to leave it to the next responder.
+Responder = Callable[[HTTPException], ResponseReturnValue | None]
+
+
+def add_responder(app: Flask, responder: Responder) -> None:
+    """Let ``responder`` answer ``app``'s HTTP errors before the HTML error page does."""
+    app.extensions.setdefault("error_responders", []).append(responder)
 
 
 def render_error(error: HTTPException) -> ResponseReturnValue:
-{%- if cookiecutter.use_api %}
-    """Answer an HTTP error: JSON under ``/api/``, else the ``errors/error.html`` page."""
-    if is_api_request():
-        return http_error_response(error)
-{%- else %}
-    """Render ``errors/error.html`` for an HTTP error; returns (body, status code)."""
-{%- endif %}
+    """Answer an HTTP error: the first responder's response, else ``errors/error.html``."""
+    for responder in current_app.extensions.get("error_responders", []):
+        if (response := responder(error)) is not None:
+            return response
     return render_template("errors/error.html", error=error), error.code or 500
 
 

@@ -1,26 +1,81 @@
 """The activity feed: a signed-in user's own recent register, login and logout events, kept as
-documents in MongoDB (see :mod:`.feed`)."""
+documents in MongoDB (see :mod:`.feed`).
 
-from flask import Blueprint, current_app, render_template
-from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+:func:`init_app` adds the settings (``MONGODB_URI`` in the environment replaces the default),
+binds the ``mongo`` client, registers the ``mongodb`` readiness check, the ``/activity/`` page
+and ``flask mongo-init``, and records events from the signals: Flask-Login's ``user_logged_in``
+and ``user_logged_out``, and the app's ``user_registered``.
+"""
+
+import click
+from flask import Flask, g
+from flask.cli import with_appcontext
+from flask_login import user_logged_in, user_logged_out
 from pymongo.errors import PyMongoError
 
-from ..main import add_nav_link
-from .feed import recent_events
+from .. import config, health
+from ..cli import first_line
+from ..signals import user_registered
+from .client import Mongo, mongo
+from .feed import ensure_indexes, record_event
+from .views import bp
 
-bp = Blueprint("activity", __name__, template_folder="templates")
-add_nav_link(bp, "activity.index", "Activity")
+__all__ = ["Mongo", "bp", "init_app", "mongo"]
 
 
-@bp.route("/")
-@login_required
-def index() -> ResponseReturnValue:
-    """List the current user's recent events, newest first; 503 with a notice when MongoDB is
-    unreachable (the rest of the site keeps working)."""
+class Settings:
+    """Defaults for every config."""
+
+    # The database name is the URI's path.
+    MONGODB_URI = "mongodb://127.0.0.1:27017/{{ cookiecutter.package_name }}"
+    # Milliseconds to wait for a MongoDB server (selection and connecting) before giving up.
+    MONGODB_TIMEOUT_MS = 2000
+
+
+def check_mongodb() -> None:
+    """Run MongoDB's ``ping`` command; raises ``pymongo.errors.PyMongoError`` when it is down."""
+    mongo.client.admin.command("ping")
+
+
+@click.command("mongo-init")
+@with_appcontext
+def mongo_init_command() -> None:
+    """Create the MongoDB indexes the app queries by; safe to re-run."""
     try:
-        events = recent_events(current_user.id)
+        names = ensure_indexes()
     except PyMongoError as error:
-        current_app.logger.warning("activity feed unavailable: %s", type(error).__name__)
-        return render_template("activity/index.html", events=None), 503
-    return render_template("activity/index.html", events=events)
+        raise click.ClickException(f"cannot reach MongoDB: {first_line(error)}") from None
+    click.echo(f"MongoDB indexes ready: {', '.join(names)}.")
+
+
+def on_registered(sender: Flask, user: object, **extra: object) -> None:
+    record_event(user, "register")
+    # Registering logs the new user in; the feed shows that as the one register event.
+    g.activity_registered = user
+
+
+def on_login(sender: Flask, user: object, **extra: object) -> None:
+    if g.pop("activity_registered", None) is not user:
+        record_event(user, "login")
+
+
+def on_logout(sender: Flask, user: object, **extra: object) -> None:
+    if getattr(user, "is_authenticated", False):  # logging out while logged out sends anonymous
+        record_event(user, "logout")
+
+
+def init_app(app: Flask) -> None:
+    """Set up MongoDB and the activity feed on ``app``.
+
+    Raises:
+        config.ConfigError: ``MONGODB_URI`` cannot be parsed or names no database.
+    """
+    config.add_settings(app, Settings, environ={"MONGODB_URI": "MONGODB_URI"})
+    mongo.init_app(app)
+    health.add_check(app, "mongodb", check_mongodb)
+    app.register_blueprint(bp, url_prefix="/activity")
+    app.cli.add_command(mongo_init_command)
+    user_registered.connect(on_registered, app)
+    user_logged_in.connect(on_login, app)
+    user_logged_out.connect(on_logout, app)
+    app.shell_context_processor(lambda: {"mongo": mongo})

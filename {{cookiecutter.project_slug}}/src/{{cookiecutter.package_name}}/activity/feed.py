@@ -14,8 +14,8 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 
-from ..extensions import mongo
 from ..models import User
+from .client import mongo
 
 COLLECTION = "activity"
 #: The kinds of event the app records.

@@ -1,48 +1,30 @@
-"""Routes: ``/admin/`` lists users{% if cookiecutter.celery_broker != "none" %} and recent audit events{% endif %};
+"""Routes: ``/admin/`` lists users and the sections features add;
 ``/admin/users/<id>/role`` changes a user's role."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..auth.permissions import permission_required
 from ..extensions import db
-from ..models import {% if cookiecutter.celery_broker != "none" %}AuditEvent, {% endif %}Role, User
+from ..models import Role, User
 from ..stats import invalidate_user_stats, user_stats
 from . import bp
-{%- if cookiecutter.celery_broker != "none" %}
-
-#: How many audit events the admin page shows.
-RECENT_AUDIT_EVENTS = 50
-{%- endif %}
 
 
 @bp.route("/")
 @permission_required("admin.access")
 def index() -> str:
-{%- if cookiecutter.celery_broker != "none" %}
-    """List every user with their role, newest first, and the latest audit events."""
-{%- else %}
-    """List every user with their role, newest first."""
-{%- endif %}
+    """List every user with their role, newest first, then the features' sections."""
     users = db.session.scalars(db.select(User).order_by(User.created_at.desc(), User.id.desc()))
     roles = db.session.scalars(db.select(Role).order_by(Role.name)).all()
-{%- if cookiecutter.celery_broker != "none" %}
-    events = db.session.scalars(
-        db.select(AuditEvent)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(RECENT_AUDIT_EVENTS)
-    )
+    sections = [
+        (template, context())
+        for template, context in current_app.extensions.get("admin_sections", [])
+    ]
     return render_template(
-        "admin/index.html",
-        users=users.all(),
-        roles=roles,
-        stats=user_stats(),
-        audit_events=events.all(),
+        "admin/index.html", users=users.all(), roles=roles, stats=user_stats(), sections=sections
     )
-{%- else %}
-    return render_template("admin/index.html", users=users.all(), roles=roles, stats=user_stats())
-{%- endif %}
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])

@@ -1,7 +1,7 @@
 """The REST API, version 1, under ``/api/v1``: tokens, users (for admins) and notes (per user).
 
-Each module holds one flask-smorest blueprint; ``create_app`` registers :data:`blueprints` with
-the ``api`` extension, which also serves the OpenAPI document (``/api/v1/openapi.json``) and
+Each module holds one flask-smorest blueprint; :func:`init_app` registers :data:`blueprints`
+with the ``api`` extension, which also serves the OpenAPI document (``/api/v1/openapi.json``) and
 Swagger UI (``/api/v1/docs``). Swagger UI's JavaScript and CSS are served by :data:`assets_bp`
 from the flask-swagger-ui package, so the docs need no CDN.
 """
@@ -9,14 +9,20 @@ from the flask-swagger-ui package, so the docs need no CDN.
 from pathlib import Path
 
 import flask_swagger_ui
-from flask import Blueprint
+from flask import Blueprint, Flask
 
+from .. import config
+from ..errors import add_responder
+from ..extensions import csrf
+from .errors import http_error_response, is_api_request
+from .extensions import api, jwt, limiter
+from .models import Note, RevokedToken
 from .notes import bp as notes_bp
+from .settings import API_PREFIX, Settings, TestingSettings
 from .tokens import bp as tokens_bp
 from .users import bp as users_bp
 
-#: Where the API lives; the OPENAPI_* settings in config.py use the same prefix.
-API_PREFIX = "/api/v1"
+__all__ = ["API_PREFIX", "Note", "RevokedToken", "init_app"]
 
 #: The API's blueprints, each with its own ``url_prefix`` below :data:`API_PREFIX`.
 blueprints = [tokens_bp, users_bp, notes_bp]
@@ -28,3 +34,21 @@ assets_bp = Blueprint(
     static_folder=Path(flask_swagger_ui.__file__).parent / "dist",
     static_url_path="/assets",
 )
+
+
+def init_app(app: Flask) -> None:
+    """Serve the API on ``app``: settings, token and rate-limit extensions, the OpenAPI
+    document, the blueprints, and JSON error bodies for every response under ``/api/``."""
+    config.add_settings(app, Settings, TestingSettings)
+    app.config.setdefault("API_TITLE", app.config["APP_NAME"])
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL", "memory://"))
+    jwt.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+    app.register_blueprint(assets_bp, url_prefix=f"{API_PREFIX}/docs")
+    for blueprint in blueprints:
+        # Token auth, no cookies: nothing for a cross-site form to forge.
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix}")
+    add_responder(app, lambda error: http_error_response(error) if is_api_request() else None)
+    app.shell_context_processor(lambda: {"Note": Note})

@@ -2,7 +2,7 @@
 
 ``{"code": 422, "status": "Unprocessable Entity", "message": "...", "errors": {...}}``; ``errors``
 only appears for validation failures and maps each location (``json``, ``query``) to its fields.
-The app's error handlers (``errors.py``) call :func:`http_error_response` for API requests; the
+The API's ``init_app`` hands :func:`http_error_response` to the app's error handlers; the
 token callbacks in ``security.py`` build their 401s with :func:`error_response`.
 """
 

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
 from ..extensions import db
-from ..models import Note
+from .models import Note
 from .queries import one_or_404, page_of, valid_id_or_404
 from .schemas import NoteQuerySchema, NoteSchema, NoteUpdateSchema
 from .security import token_required

@@ -13,9 +13,11 @@ from flask import Response
 from flask_jwt_extended import current_user, verify_jwt_in_request
 from flask_smorest import abort
 
-from ..extensions import db, jwt
-from ..models import RevokedToken, User
+from ..extensions import db
+from ..models import User
 from .errors import error_response
+from .extensions import jwt
+from .models import RevokedToken
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -12,8 +12,10 @@ from flask_jwt_extended import (
 )
 from flask_smorest import Blueprint, abort
 
-from ..extensions import db, limiter
-from ..models import RevokedToken, User
+from ..extensions import db
+from ..models import User
+from .extensions import limiter
+from .models import RevokedToken
 from .schemas import AccessTokenSchema, CredentialsSchema, TokenPairSchema
 
 bp = Blueprint(

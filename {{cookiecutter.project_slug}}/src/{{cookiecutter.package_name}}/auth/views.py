@@ -4,11 +4,9 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-{% if cookiecutter.use_mongodb -%}
-from ..activity.feed import record_event
-{% endif -%}
 from ..extensions import db, login_manager
 from ..models import User
+from ..signals import user_registered
 from ..stats import invalidate_user_stats
 from . import bp
 from .forms import LoginForm, RegistrationForm
@@ -41,10 +39,8 @@ def register() -> str | Response:
             return render_template("auth/register.html", form=form), 503
         db.session.commit()
         invalidate_user_stats()
+        user_registered.send(current_app._get_current_object(), user=user)
         login_user(user)
-{%- if cookiecutter.use_mongodb %}
-        record_event(user, "register")
-{%- endif %}
         flash("Welcome! Your account is ready.", "success")
         return redirect(url_for("main.index"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
@@ -64,9 +60,6 @@ def login() -> str | Response:
         user = User.find_by_email(form.email.data)
         if user is not None and user.check_password(form.password.data):
             login_user(user, remember=form.remember_me.data)
-{%- if cookiecutter.use_mongodb %}
-            record_event(user, "login")
-{%- endif %}
             flash("You are logged in.", "success")
             return redirect(safe_next_path(request.args.get("next")))
         flash("Wrong email or password.", "error")
@@ -77,10 +70,6 @@ def login() -> str | Response:
 @bp.route("/logout", methods=["GET", "POST"])
 def logout() -> Response:
     """Log out and go to the home page (the navigation bar posts here; GET also works)."""
-{%- if cookiecutter.use_mongodb %}
-    if current_user.is_authenticated:
-        record_event(current_user, "logout")
-{%- endif %}
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))

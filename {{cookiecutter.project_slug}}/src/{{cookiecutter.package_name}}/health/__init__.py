@@ -2,62 +2,38 @@
 
 ``/health/ping`` is liveness: it answers without touching any backing service, so a slow
 database never gets a healthy process restarted. ``/health/ready`` is readiness: it runs every
-check in :data:`CHECKS` and answers 503 when one fails, so traffic waits until the app can serve.
+check registered with :func:`add_check` (the database's, and one per backing service a feature
+uses) and answers 503 when one fails, so traffic waits until the app can serve.
 """
 
 import time
 from collections.abc import Callable
 
-from flask import Blueprint{% if cookiecutter.celery_broker != "none" %}, current_app{% endif %}, jsonify
+from flask import Blueprint, Flask, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from ..extensions import db{% if cookiecutter.use_mongodb %}, mongo{% endif %}{% if cookiecutter.use_redis %}, redis_client{% endif %}
+from ..extensions import db
 
 bp = Blueprint("health", __name__)
+
+
+def add_check(app: Flask, name: str, check: Callable[[], None]) -> None:
+    """Run ``check`` as ``name`` on ``/health/ready``; it returns nothing and raises when its
+    service is unusable. Call it from a feature's ``init_app``."""
+    app.extensions.setdefault("health_checks", {})[name] = check
+
+
+def registered_checks(app: Flask) -> dict[str, Callable[[], None]]:
+    """``app``'s readiness checks by name, in the order they were added."""
+    return dict(app.extensions.get("health_checks", {}))
 
 
 def check_database() -> None:
     """Run ``SELECT 1`` on the database; raises whatever the driver raises when it is down."""
     db.session.execute(db.text("SELECT 1"))
-{%- if cookiecutter.use_redis %}
 
 
-def check_redis() -> None:
-    """Send ``PING`` to Redis; raises ``redis.exceptions.RedisError`` when it is down."""
-    redis_client.client.ping()
-{%- endif %}
-{%- if cookiecutter.use_mongodb %}
-
-
-def check_mongodb() -> None:
-    """Run MongoDB's ``ping`` command; raises ``pymongo.errors.PyMongoError`` when it is down."""
-    mongo.client.admin.command("ping")
-{%- endif %}
-
-
-{%- if cookiecutter.celery_broker != "none" %}
-
-
-def check_broker() -> None:
-    """Connect to the Celery broker (one attempt, short timeout); raises when it is down."""
-    with current_app.extensions["celery"].connection_for_write() as connection:
-        connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
-{%- endif %}
-
-
-#: Readiness checks by name; each returns nothing and raises when its service is unusable.
-CHECKS: dict[str, Callable[[], None]] = {
-    "database": check_database,
-{%- if cookiecutter.use_redis %}
-    "redis": check_redis,
-{%- endif %}
-{%- if cookiecutter.use_mongodb %}
-    "mongodb": check_mongodb,
-{%- endif %}
-{%- if cookiecutter.celery_broker != "none" %}
-    "broker": check_broker,
-{%- endif %}
-}
+bp.record_once(lambda state: add_check(state.app, "database", check_database))
 
 
 @bp.route("/ping")
@@ -74,7 +50,7 @@ def ready() -> ResponseReturnValue:
     and, on failure, ``error`` (the exception's class name and first line).
     """
     results = {}
-    for name, check in CHECKS.items():
+    for name, check in registered_checks(current_app).items():
         started = time.perf_counter()
         try:
             check()

@@ -1,18 +1,35 @@
 """Background tasks with Celery, set up as in the Flask docs ("Background Tasks with Celery").
 
-:func:`celery_init_app` builds the Celery app from ``app.config["CELERY"]`` inside
-``create_app``; every task runs inside the Flask app context (:class:`FlaskTask`), so tasks use
-``db`` and ``current_app`` like a view does. Tasks are declared with ``shared_task`` and take
-ids and plain JSON values, never ORM objects. The worker and beat load
-``celery_app.py`` (``celery -A {{ cookiecutter.package_name }}.tasks.celery_app worker``).
-
-This package is also the blueprint of the ``/tasks/`` progress page and its JSON API.
+:func:`init_app` adds the settings of :mod:`.settings`, builds the Celery app from
+``app.config["CELERY"]`` (:func:`celery_init_app`) and wires the rest of the feature: the audit
+trail of logins and logouts, the broker's readiness check, the ``/tasks/`` progress page and its
+JSON API, and the admin page's audit events. Every task runs inside the Flask app context
+(``FlaskTask``), so tasks use ``db`` and ``current_app`` like a view does. Tasks are declared
+with ``shared_task`` and take ids and plain JSON values, never ORM objects. The worker and beat
+load ``celery_app.py`` (``celery -A {{ cookiecutter.package_name }}.tasks.celery_app worker``).
 """
 
-from celery import Celery, Task
-from flask import Blueprint, Flask
+from collections.abc import Mapping
+from pathlib import Path
 
-bp = Blueprint("tasks", __name__, template_folder="templates")
+from celery import Celery, Task
+from flask import Blueprint, Flask, current_app
+
+from .. import admin, config, health
+from ..extensions import db
+from .models import AuditEvent, TaskRun
+from .settings import ENVIRON, Settings, TestingSettings
+
+bp = Blueprint(
+    "tasks",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+#: How many audit events the admin page shows.
+RECENT_AUDIT_EVENTS = 50
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -31,4 +48,53 @@ def celery_init_app(app: Flask) -> Celery:
     return celery_app
 
 
-from . import audit, demo, views  # noqa: E402,F401  (registers the tasks and the routes)
+def use_instance_folder(app: Flask) -> None:
+    """Fill the ``CELERY`` settings left ``None`` with files in the instance folder."""
+    instance = Path(app.instance_path)
+    celery = app.config["CELERY"]
+{%- if cookiecutter.celery_broker == "sqlalchemy" %}
+    celery["broker_url"] = celery.get("broker_url") or (
+        f"sqla+sqlite:///{instance / 'celery-broker.sqlite'}"
+    )
+{%- endif %}
+{%- if cookiecutter.celery_broker != "redis" %}
+    celery["result_backend"] = celery.get("result_backend") or (
+        f"db+sqlite:///{instance / 'celery-results.sqlite'}"
+    )
+{%- endif %}
+    celery["beat_schedule_filename"] = celery.get("beat_schedule_filename") or str(
+        instance / "celerybeat-schedule"
+    )
+
+
+def check_broker() -> None:
+    """Connect to the Celery broker (one attempt, short timeout); raises when it is down."""
+    with current_app.extensions["celery"].connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+
+
+def recent_audit_events() -> Mapping[str, object]:
+    """The admin page's section: the latest :data:`RECENT_AUDIT_EVENTS` audit events."""
+    events = db.session.scalars(
+        db.select(AuditEvent)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(RECENT_AUDIT_EVENTS)
+    )
+    return {"audit_events": events.all()}
+
+
+def init_app(app: Flask) -> None:
+    """Set up Celery and the task pages on ``app``."""
+    config.add_settings(app, Settings, TestingSettings, environ=ENVIRON)
+    use_instance_folder(app)
+    celery_app = celery_init_app(app)
+    audit.connect_signals(app)
+    health.add_check(app, "broker", check_broker)
+    admin.add_section(app, "tasks/admin_audit_events.html", recent_audit_events)
+    app.register_blueprint(bp, url_prefix="/tasks")
+    app.shell_context_processor(lambda: {"AuditEvent": AuditEvent, "celery_app": celery_app})
+
+
+from . import audit, demo, views  # noqa: E402  (registers the tasks and the routes)
+
+__all__ = ["AuditEvent", "TaskRun", "celery_init_app", "demo", "init_app", "views"]

@@ -15,8 +15,8 @@ from flask_login import user_logged_in, user_logged_out
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from ..models import AuditEvent
 from ..models.user import utcnow
+from .models import AuditEvent
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..main import add_nav_link
-from ..models import TaskRun
 from . import bp
 from .demo import long_task
+from .models import TaskRun
 
 add_nav_link(bp, "tasks.index", "Tasks")
 

@@ -14,14 +14,15 @@ from celery import Celery
 from sqlalchemy.exc import OperationalError
 
 from {{ cookiecutter.package_name }} import create_app
-from {{ cookiecutter.package_name }}.config import TestingConfig
 from {{ cookiecutter.package_name }}.extensions import db
-from {{ cookiecutter.package_name }}.models import AuditEvent, TaskRun, User
+from {{ cookiecutter.package_name }}.models import User
 from {{ cookiecutter.package_name }}.tasks import audit
 from {{ cookiecutter.package_name }}.tasks.audit import prune_audit_events, record_audit_event
 from {{ cookiecutter.package_name }}.tasks.demo import long_task
+from {{ cookiecutter.package_name }}.tasks.models import AuditEvent, TaskRun
+from {{ cookiecutter.package_name }}.tasks.settings import TestingSettings
 
-from .conftest import PASSWORD
+from ..conftest import PASSWORD
 
 #: A broker URL on a port where nothing listens: publishing fails at once.
 CLOSED_BROKER = "amqp://guest:guest@127.0.0.1:1//"
@@ -35,7 +36,15 @@ def events() -> list[AuditEvent]:
 #: The app fixture with tasks really published, to a broker that is down.
 broker_down = pytest.mark.parametrize(
     "app",
-    [{"CELERY": {**TestingConfig.CELERY, "task_always_eager": False, "broker_url": CLOSED_BROKER}}],
+    [
+        {
+            "CELERY": {
+                **TestingSettings.CELERY,
+                "task_always_eager": False,
+                "broker_url": CLOSED_BROKER,
+            }
+        }
+    ],
     indirect=True,
 )
 
@@ -207,9 +216,9 @@ def test_tasks_page_has_button_script_and_nav_link(client, auth, make_user):
     auth.login()
     page = client.get("/tasks/").text
     assert 'id="start-task"' in page
-    assert "/static/js/tasks.js" in page
+    assert "/tasks/static/tasks.js" in page
     assert 'href="/tasks/"' in client.get("/").text
-    script = client.get("/static/js/tasks.js")
+    script = client.get("/tasks/static/tasks.js")
     assert script.status_code == 200
     assert "X-CSRFToken" in script.text
     script.close()

@@ -4,10 +4,11 @@ from datetime import timedelta
 
 import pytest
 
+from {{ cookiecutter.package_name }}.api.models import RevokedToken
 from {{ cookiecutter.package_name }}.extensions import db
-from {{ cookiecutter.package_name }}.models import RevokedToken
 
-from .conftest import PASSWORD, assert_error
+from ..conftest import PASSWORD
+from .conftest import assert_error
 
 TOKEN_URL = "/api/v1/auth/token"
 

@@ -4,10 +4,13 @@ the site keeps working when it is down."""
 import pytest
 from redis import Redis
 
-from {{ cookiecutter.package_name }}.extensions import cache, redis_client
+from {{ cookiecutter.package_name }} import create_app
+from {{ cookiecutter.package_name }}.config import ConfigError
+from {{ cookiecutter.package_name }}.extensions import cache
+from {{ cookiecutter.package_name }}.redis import redis_client
 from {{ cookiecutter.package_name }}.stats import USER_STATS_KEY, user_stats
 
-from .conftest import TEST_REDIS_URL, closed_port
+from ..conftest import TEST_REDIS_URL, closed_port
 
 REDIS_DOWN = {"REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0", "REDIS_TIMEOUT": 0.5}
 
@@ -47,3 +50,21 @@ def test_redis_down_pages_render_and_ready_is_503(client, auth, make_user):
     assert response.json["checks"]["redis"]["status"] == "fail"
     assert response.json["checks"]["redis"]["error"].startswith("ConnectionError: ")
     assert response.json["checks"]["database"]["status"] == "ok"
+
+
+def test_redis_url_comes_from_the_environment_and_feeds_the_cache(monkeypatch):
+    app = create_app("development")
+    assert app.config["REDIS_URL"] == "redis://127.0.0.1:6379/0"
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6380/2")
+    app = create_app("development")
+    assert app.config["REDIS_URL"] == "redis://cache.internal:6380/2"
+    assert app.config["CACHE_REDIS_URL"] == "redis://cache.internal:6380/2"
+    assert app.config["CACHE_OPTIONS"]["socket_connect_timeout"] == app.config["REDIS_TIMEOUT"]
+    app = create_app("development", CACHE_REDIS_URL="redis://other:6379/5")
+    assert app.config["CACHE_REDIS_URL"] == "redis://other:6379/5"
+
+
+def test_unusable_redis_url_is_refused_in_one_line(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "http://not-redis")
+    with pytest.raises(ConfigError, match=r"^REDIS_URL cannot be used: "):
+        create_app("development")

@@ -7,7 +7,7 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .user import User, utcnow
+from ..models.user import User, utcnow
 
 
 class AuditEvent(db.Model):

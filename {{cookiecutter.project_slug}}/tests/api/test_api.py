@@ -6,10 +6,11 @@ from datetime import datetime, timezone
 import pytest
 from flask_smorest import abort
 
+from {{ cookiecutter.package_name }}.api.models import Note, RevokedToken
 from {{ cookiecutter.package_name }}.api.schemas import UTCDateTime
-from {{ cookiecutter.package_name }}.models import Note, RevokedToken
 
-from .conftest import PASSWORD, assert_error
+from ..conftest import PASSWORD
+from .conftest import assert_error
 
 
 def test_unknown_api_path_is_json_404(client):

@@ -22,12 +22,16 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from {{ cookiecutter.package_name }} import create_app
-from {{ cookiecutter.package_name }}.config import TestingConfig
-from {{ cookiecutter.package_name }}.extensions import db{% if cookiecutter.use_mongodb %}, mongo{% endif %}
-from {{ cookiecutter.package_name }}.models import AuditEvent, Role, User
+{%- if cookiecutter.use_mongodb %}
+from {{ cookiecutter.package_name }}.activity import mongo
+{%- endif %}
+from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.models import Role, User
 from {{ cookiecutter.package_name }}.tasks.demo import long_task
+from {{ cookiecutter.package_name }}.tasks.models import AuditEvent
+from {{ cookiecutter.package_name }}.tasks.settings import TestingSettings
 
-from .conftest import PASSWORD
+from ..conftest import PASSWORD
 
 pytestmark = pytest.mark.integration
 
@@ -96,13 +100,13 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
     queue = f"test-{uuid.uuid4().hex[:12]}"
     database_url = f"sqlite:///{folder / 'app.db'}"
     celery = {
-        **TestingConfig.CELERY,
+        **TestingSettings.CELERY,
         "task_always_eager": False,
         "broker_url": broker_url,
         "result_backend": result_backend,
         "task_default_queue": queue,
     }
-    # The variant's engine options may hold server-only arguments (connect_timeout), which
+    # The project's engine settings may hold server-only arguments (connect_timeout), which
     # SQLite refuses; this SQLite file needs none.
     app = create_app(
         "testing",

@@ -10,10 +10,12 @@ import logging
 import pytest
 from pymongo import MongoClient
 
+from {{ cookiecutter.package_name }} import create_app
+from {{ cookiecutter.package_name }}.activity import mongo
 from {{ cookiecutter.package_name }}.activity.feed import INDEXES, recent_events, record_event
-from {{ cookiecutter.package_name }}.extensions import mongo
+from {{ cookiecutter.package_name }}.config import ConfigError
 
-from .conftest import PASSWORD, closed_port, requires_mongodb
+from ..conftest import PASSWORD, closed_port, requires_mongodb
 
 MONGODB_DOWN = {
     "MONGODB_URI": f"mongodb://127.0.0.1:{closed_port()}/feed",
@@ -147,3 +149,17 @@ def test_ready_pings_mongodb(client):
     response = client.get("/health/ready")
     assert response.status_code == 200
     assert response.json["checks"]["mongodb"]["status"] == "ok"
+
+
+def test_mongodb_uri_comes_from_the_environment(monkeypatch):
+    app = create_app("development")
+    assert app.config["MONGODB_URI"] == "mongodb://127.0.0.1:27017/{{ cookiecutter.package_name }}"
+    monkeypatch.setenv("MONGODB_URI", "mongodb://db.internal:27018/feed")
+    assert create_app("development").config["MONGODB_URI"] == "mongodb://db.internal:27018/feed"
+
+
+@pytest.mark.parametrize("uri", ["http://not-mongo", "mongodb://127.0.0.1:27017/"])
+def test_unusable_mongodb_uri_is_refused_in_one_line(monkeypatch, uri):
+    monkeypatch.setenv("MONGODB_URI", uri)
+    with pytest.raises(ConfigError, match=r"^MONGODB_URI cannot be used: "):
+        create_app("development")
