@@ -2,6 +2,7 @@
 
 import logging
 from logging.config import fileConfig
+from pathlib import Path
 
 from alembic import context
 from flask import current_app
@@ -32,14 +33,19 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     """Connect with the app's engine and apply the migrations."""
 
-    def skip_empty_autogenerate(context, revision, directives) -> None:
+    def process_revision_directives(context, revision, directives) -> None:
         # `flask db migrate` with no model changes writes no empty revision file.
         if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
             directives[:] = []
             logger.info("No changes in schema detected.")
+            return
+        # Your revisions go to migrations/versions, not to the folder of the feature whose
+        # revision is the current head (Alembic's choice when there are several folders).
+        script_location = Path(config.get_main_option("script_location") or "migrations")
+        directives[0].version_path = str(script_location / "versions")
 
     configure_args = current_app.extensions["migrate"].configure_args
-    configure_args.setdefault("process_revision_directives", skip_empty_autogenerate)
+    configure_args.setdefault("process_revision_directives", process_revision_directives)
     with db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=db.metadata, **configure_args)
         with context.begin_transaction():

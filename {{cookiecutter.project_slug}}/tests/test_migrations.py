@@ -1,11 +1,23 @@
 """The shipped migrations build exactly the schema the models describe."""
 
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }} import FEATURES
+from {{ cookiecutter.package_name }}.extensions import db, migrate
+from {{ cookiecutter.package_name }}.migrations import (
+    CORE_HEAD,
+    add_revisions,
+    feature_revisions,
+    revision_before,
+)
 
 
 def schema_diff() -> list:
@@ -23,3 +35,31 @@ def test_upgrade_matches_models_and_downgrade_round_trips(make_app, empty_databa
         assert inspect(db.engine).get_table_names() == ["alembic_version"]
         upgrade()
         assert schema_diff() == []
+
+
+def test_history_is_one_line_through_every_feature(app):
+    """One head, and each feature's revisions follow the ones before it in FEATURES order:
+    ``flask db upgrade`` and ``flask db migrate`` refuse several heads."""
+    with app.app_context():
+        script = ScriptDirectory.from_config(migrate.get_config())
+        assert len(script.get_heads()) == 1
+        line = [rev.revision for rev in script.walk_revisions()][::-1]
+    registered = [r.feature for r in feature_revisions(app)]
+    folders = {p.name for p in Path("migrations").iterdir() if p.is_dir()} - {"versions"}
+    assert set(registered) == {name for name in folders if not name.startswith("_")}
+    assert registered == [name for name in FEATURES if name in registered]
+    assert line[0] == CORE_HEAD
+    positions = [line.index(r.head) for r in feature_revisions(app)]
+    assert positions == sorted(positions)
+
+
+def test_revision_before_follows_registration_order():
+    """The first feature follows the core; the next follows the first one's head."""
+    app = Flask(__name__)
+    add_revisions(app, "first", head="f1")
+    add_revisions(app, "second", head="s2")
+    with app.app_context():
+        assert revision_before("first") == CORE_HEAD
+        assert revision_before("second") == "f1"
+        with pytest.raises(LookupError, match="'third' feature registered no revisions"):
+            revision_before("third")

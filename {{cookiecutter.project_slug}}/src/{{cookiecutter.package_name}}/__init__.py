@@ -20,6 +20,7 @@ from .auth import bp as auth_bp
 from .extensions import cache, csrf, db, login_manager, migrate
 from .health import bp as health_bp
 from .main import bp as main_bp
+from .migrations import configure_alembic
 from .models import Permission, Role, User
 
 #: The optional features of this project, set up in this order after the core. Each is a
@@ -67,6 +68,8 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
         # A malformed URL or a missing driver: say so in one line, not a traceback.
         raise config.ConfigError(f"DATABASE_URL cannot be used: {error}") from None
     migrate.init_app(app, db, render_as_batch=True)
+    if configure_alembic not in migrate.configure_callbacks:  # `migrate` outlives each app
+        migrate.configure(configure_alembic)
     login_manager.init_app(app)
     csrf.init_app(app)
     app.register_blueprint(main_bp)

@@ -11,7 +11,7 @@ from pathlib import Path
 import flask_swagger_ui
 from flask import Blueprint, Flask
 
-from .. import config
+from .. import config, migrations
 from ..errors import add_responder
 from ..extensions import csrf
 from .errors import http_error_response, is_api_request
@@ -51,4 +51,5 @@ def init_app(app: Flask) -> None:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix}")
     add_responder(app, lambda error: http_error_response(error) if is_api_request() else None)
+    migrations.add_revisions(app, "api", head="0002")
     app.shell_context_processor(lambda: {"Note": Note})

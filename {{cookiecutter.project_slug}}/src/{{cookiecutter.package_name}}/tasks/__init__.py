@@ -15,7 +15,7 @@ from pathlib import Path
 from celery import Celery, Task
 from flask import Blueprint, Flask, current_app
 
-from .. import admin, config, health
+from .. import admin, config, health, migrations
 from ..extensions import db
 from .models import AuditEvent, TaskRun
 from .settings import ENVIRON, Settings, TestingSettings
@@ -92,6 +92,7 @@ def init_app(app: Flask) -> None:
     health.add_check(app, "broker", check_broker)
     admin.add_section(app, "tasks/admin_audit_events.html", recent_audit_events)
     app.register_blueprint(bp, url_prefix="/tasks")
+    migrations.add_revisions(app, "tasks", head="0003")
     app.shell_context_processor(lambda: {"AuditEvent": AuditEvent, "celery_app": celery_app})
 
 

@@ -1,17 +1,19 @@
 """audit events and task runs
 
 Revision ID: 0003
-Revises: {% if cookiecutter.use_api %}0002{% else %}0001{% endif %}
+Revises: revision_before("tasks")
 Create Date: 2026-11-21
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-# revision identifiers, used by Alembic.
+from {{ cookiecutter.package_name }}.migrations import revision_before
+
+# revision identifiers, used by Alembic. The parent is whatever comes before this feature in
+# this project's one line of history ({{ cookiecutter.package_name }}/migrations.py).
 revision = "0003"
-# Follows the REST API's migration (0002) in projects that have the API.
-down_revision = {% if cookiecutter.use_api %}"0002"{% else %}"0001"{% endif %}
+down_revision = revision_before("tasks")
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,19 @@
 """API: notes and revoked tokens
 
 Revision ID: 0002
-Revises: 0001
+Revises: revision_before("api")
 Create Date: 2026-11-21
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-# revision identifiers, used by Alembic.
+from {{ cookiecutter.package_name }}.migrations import revision_before
+
+# revision identifiers, used by Alembic. The parent is whatever comes before this feature in
+# this project's one line of history ({{ cookiecutter.package_name }}/migrations.py).
 revision = "0002"
-down_revision = "0001"
+down_revision = revision_before("api")
 branch_labels = None
 depends_on = None
 
