@@ -131,6 +131,8 @@ VOCABULARY_ALLOWED: list[tuple[str, re.Pattern, str]] = [
     # Python names for a library's settings: PyMongo's client.options and pool_options, a
     # local `options` holding SQLAlchemy engine options (prose in comments is still checked).
     ("*.py", re.compile(r"\.options\b|\boptions(?=\s*(?:=|\[))"), "a Python name"),
+    # HTTP header names: X-Frame-Options, X-Content-Type-Options.
+    ("*", re.compile(r"\bX-[\w-]*-Options\b"), "an HTTP header's name"),
     # pyproject's standard table name.
     ("pyproject.toml", re.compile(r"optional-dependencies"), "PEP 621"),
 ]

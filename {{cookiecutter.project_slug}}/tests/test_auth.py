@@ -84,11 +84,12 @@ def test_login_and_logout(client, auth, make_user):
     assert "Log in" in client.get("/").text
 
 
-def test_logout_accepts_get(client, auth, make_user):
+def test_logout_is_post_only(client, auth, make_user):
+    """A GET (an <img> on any page) cannot log anyone out."""
     make_user()
     auth.login()
-    assert client.get("/auth/logout").status_code == 302
-    assert "user@example.com" not in client.get("/").text
+    assert client.get("/auth/logout").status_code == 405
+    assert "user@example.com" in client.get("/").text
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,7 @@ def test_environment_variable_can_set_one_key_of_a_dict_setting(monkeypatch, tmp
     assert app.config["STUB_OPTIONS"] == {"a": "from the environment", "b": 2}
 
 
-def test_readiness_runs_checks_features_add(make_app):
+def test_readiness_runs_checks_features_add(make_app, capsys):
     app = make_app()
 
     def broken() -> None:
@@ -91,7 +91,9 @@ def test_readiness_runs_checks_features_add(make_app):
     assert list(health.registered_checks(app))[-1] == "stub"
     response = app.test_client().get("/health/ready")
     assert response.status_code == 503
-    assert response.json["checks"]["stub"]["error"] == "ConnectionError: stub server down"
+    assert response.json["checks"]["stub"]["status"] == "fail"
+    log = capsys.readouterr().out
+    assert "readiness check stub failed: ConnectionError: stub server down" in log
 
 
 def test_error_responder_answers_its_errors_and_passes_on_the_rest(make_app):

@@ -1,7 +1,7 @@
 import pytest
 
 from {{ cookiecutter.package_name }}.extensions import db
-from {{ cookiecutter.package_name }}.models import ROLES, Permission, Role, User
+from {{ cookiecutter.package_name }}.models import ROLES, Permission, Role, RoleChangeRefused, User
 
 
 def test_password_is_hashed_and_checked(make_user):
@@ -43,3 +43,27 @@ def test_created_at_is_set_and_reprs_name_things(make_user):
     assert repr(user) == "<User user@example.com>"
     assert repr(user.role) == "<Role user>"
     assert repr(Permission(name="x.y")) == "<Permission x.y>"
+
+
+def test_nobody_changes_their_own_role(make_user):
+    admin = make_user("admin@example.com", role="admin")
+    other = make_user("other@example.com", role="admin")
+    user_role = db.session.scalar(db.select(Role).filter_by(name="user"))
+    with pytest.raises(RoleChangeRefused, match="your own role"):
+        admin.change_role(user_role, by=admin)
+    admin.change_role(user_role, by=other)
+    assert not admin.has_permission("users.manage")
+
+
+def test_the_last_user_who_can_manage_users_keeps_that_permission(make_user):
+    admin = make_user("admin@example.com", role="admin")
+    helper = make_user()  # e.g. a script acting without the permission itself
+    user_role = db.session.scalar(db.select(Role).filter_by(name="user"))
+    admin_role = db.session.scalar(db.select(Role).filter_by(name="admin"))
+    with pytest.raises(RoleChangeRefused, match="last user who can manage users"):
+        admin.change_role(user_role, by=helper)
+    assert admin.has_permission("users.manage")
+    admin.change_role(admin_role, by=helper)  # a manager's role that keeps the permission
+    helper.change_role(admin_role, by=admin)
+    admin.change_role(user_role, by=helper)  # now someone else can manage users
+    assert not admin.has_permission("users.manage")

@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy.exc import ArgumentError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, config, errors, logging
+from . import cli, config, errors, logging, security
 from .admin import bp as admin_bp
 from .auth import bp as auth_bp
 from .extensions import cache, csrf, db, login_manager, migrate
@@ -72,6 +72,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
         migrate.configure(configure_alembic)
     login_manager.init_app(app)
     csrf.init_app(app)
+    security.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -22,6 +22,8 @@ from datetime import timedelta
 
 from flask import Flask
 
+from .security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
+
 #: Values that mark a SECRET_KEY as not chosen for this deployment.
 PLACEHOLDER_SECRET_KEYS = frozenset({"", "dev", "change-me"})
 #: Shortest SECRET_KEY production accepts, in characters; ``secrets.token_hex(32)`` gives 64.
@@ -89,6 +91,14 @@ class BaseConfig:
     PROXY_FIX_X_HOST = 0
     PROXY_FIX_X_PORT = 0
     PROXY_FIX_X_PREFIX = 0
+    # Limits on a request (security.py): body bytes (413 above it), JSON nesting (400).
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_JSON_DEPTH = 32
+    # Response headers (security.py). HSTS (seconds) goes out on HTTPS requests only.
+    CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
+    PERMISSIONS_POLICY = PERMISSIONS_POLICY
+    REFERRER_POLICY = "same-origin"
+    HSTS_MAX_AGE = 365 * 24 * 3600
 
 
 class DevelopmentConfig(BaseConfig):
@@ -143,6 +153,10 @@ def load(app: Flask, config_name: str, overrides: dict[str, object]) -> None:
     except KeyError:
         names = ", ".join(CONFIGS)
         raise ConfigError(f"unknown config {config_name!r}: use one of {names}") from None
+    # A copy of each dict setting: FLASK_NAME__key changes this app's, not the class's.
+    for name, value in app.config.items():
+        if isinstance(value, dict):
+            app.config[name] = copy.deepcopy(value)
     if url := os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = url
     app.config.from_prefixed_env()

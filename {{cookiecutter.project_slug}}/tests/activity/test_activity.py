@@ -77,7 +77,7 @@ def test_mongodb_down_ready_is_503(client):
     assert response.status_code == 503
     check = response.json["checks"]["mongodb"]
     assert check["status"] == "fail"
-    assert check["error"].startswith("ServerSelectionTimeoutError: ")
+    assert "error" not in check
     assert response.json["checks"]["database"]["status"] == "ok"
 
 

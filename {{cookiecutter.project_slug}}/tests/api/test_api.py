@@ -1,6 +1,7 @@
 """The API as a whole: JSON errors in one shape, the OpenAPI document, Swagger UI, CSRF."""
 
 import logging
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -98,3 +99,35 @@ def test_model_reprs_and_aware_times():
     assert repr(RevokedToken(jti="abc")) == "<RevokedToken abc>"
     aware = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     assert UTCDateTime().serialize("t", {"t": aware}) == "2030-01-02T03:04:05+00:00"
+
+
+def test_swagger_ui_runs_under_the_content_security_policy(client):
+    """No inline script: the page loads swagger_ui.js, which reads the settings from data-."""
+    page = client.get("/api/v1/docs")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    scripts = re.findall(r"<script([^>]*)>", page.text)
+    assert scripts and all("src=" in attributes for attributes in scripts)
+    assert 'data-spec-url="/api/v1/openapi.json"' in page.text
+    script = client.get("/api/v1/docs/static/swagger_ui.js")
+    assert script.status_code == 200
+    assert "SwaggerUIBundle(config)" in script.text
+    script.close()
+
+
+def test_a_body_over_max_content_length_is_a_json_413(app, client):
+    body = '{"email": "' + "x" * app.config["MAX_CONTENT_LENGTH"] + '"}'
+    response = client.post("/api/v1/auth/token", data=body, content_type="application/json")
+    assert_error(response, 413, "Request Entity Too Large")
+
+
+@pytest.mark.parametrize("depth", [33, 100_000])
+def test_json_nested_too_deeply_is_a_json_400(client, depth):
+    body = '{"email": ' + "[" * depth + "]" * depth + "}"
+    response = client.post("/api/v1/auth/token", data=body, content_type="application/json")
+    assert "nested" in assert_error(response, 400, "Bad Request")["message"]
+
+
+def test_api_responses_to_a_token_bearer_are_no_store(client, api, make_user):
+    response = client.get("/api/v1/notes", headers=api.headers(make_user()))
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"

@@ -155,3 +155,12 @@ def test_token_endpoint_is_rate_limited(app, client, make_user):
 def test_default_rate_limit_is_ten_per_minute(client):
     statuses = [get_tokens(client).status_code for _ in range(11)]
     assert statuses == [401] * 10 + [429]
+
+
+def test_a_token_revoked_twice_at_once_answers_204_both_times(client, make_user, api, monkeypatch):
+    """The second request passed the revocation check before the first one committed."""
+    headers = api.headers(make_user())
+    assert client.post("/api/v1/auth/revoke", headers=headers).status_code == 204
+    monkeypatch.setattr(RevokedToken, "is_revoked", classmethod(lambda cls, jti: False))
+    assert client.post("/api/v1/auth/revoke", headers=headers).status_code == 204
+    assert len(db.session.scalars(db.select(RevokedToken)).all()) == 1

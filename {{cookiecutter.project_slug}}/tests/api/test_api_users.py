@@ -72,3 +72,11 @@ def test_bad_role_change_is_422(client, admin_headers, make_user, payload):
 @pytest.mark.parametrize("user_id", [999, 2**64])
 def test_unknown_user_is_404(client, admin_headers, user_id):
     assert_error(client.get(f"{URL}/{user_id}", headers=admin_headers), 404, "Not Found")
+
+
+def test_an_admin_cannot_change_their_own_role(client, admin_headers):
+    admin_id = client.get(URL, headers=admin_headers).get_json()[0]["id"]
+    response = client.patch(f"{URL}/{admin_id}", json={"role": "user"}, headers=admin_headers)
+    assert "your own role" in assert_error(response, 409, "Conflict")["message"]
+    me = client.get(f"{URL}/{admin_id}", headers=admin_headers).get_json()
+    assert me["role"] == "admin"

@@ -48,7 +48,7 @@ def test_redis_down_pages_render_and_ready_is_503(client, auth, make_user):
     response = client.get("/health/ready")
     assert response.status_code == 503
     assert response.json["checks"]["redis"]["status"] == "fail"
-    assert response.json["checks"]["redis"]["error"].startswith("ConnectionError: ")
+    assert set(response.json["checks"]["redis"]) == {"status", "duration_ms"}
     assert response.json["checks"]["database"]["status"] == "ok"
 
 

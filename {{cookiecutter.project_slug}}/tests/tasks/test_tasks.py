@@ -319,7 +319,7 @@ def test_ready_is_503_when_the_broker_is_down(app):
     assert response.status_code == 503
     assert response.json["checks"]["database"]["status"] == "ok"
     assert response.json["checks"]["broker"]["status"] == "fail"
-    assert response.json["checks"]["broker"]["error"].startswith("OperationalError")
+    assert set(response.json["checks"]["broker"]) == {"status", "duration_ms"}
 
 
 def test_admin_lists_recent_audit_events(client, auth, make_user):

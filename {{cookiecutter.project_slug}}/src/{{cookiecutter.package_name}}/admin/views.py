@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.permissions import permission_required
 from ..extensions import db
-from ..models import Role, User
+from ..models import Role, RoleChangeRefused, User
 from ..stats import invalidate_user_stats, user_stats
 from . import bp
 
@@ -32,16 +32,17 @@ def index() -> str:
 def set_role(user_id: int) -> Response:
     """Give the user the role named in the form field ``role``.
 
-    Responds 404 for an unknown user, 400 for an unknown role; an admin cannot change their
-    own role, so the last admin cannot lock everyone out by accident.
+    Responds 404 for an unknown user, 400 for an unknown role or a change that
+    :meth:`User.change_role` refuses (one's own role, the last user who can manage users).
     """
     user = db.get_or_404(User, user_id)
     role = db.session.scalar(db.select(Role).filter_by(name=request.form.get("role", "")))
     if role is None:
         abort(400, description="Unknown role.")
-    if user.id == current_user.id:
-        abort(400, description="You cannot change your own role.")
-    user.role = role
+    try:
+        user.change_role(role, by=current_user)
+    except RoleChangeRefused as refusal:
+        abort(400, description=str(refusal))
     db.session.commit()
     invalidate_user_stats()
     flash(f"{user.email} is now {role.name}.", "success")

@@ -27,13 +27,17 @@ __all__ = ["API_PREFIX", "Note", "RevokedToken", "init_app"]
 #: The API's blueprints, each with its own ``url_prefix`` below :data:`API_PREFIX`.
 blueprints = [tokens_bp, users_bp, notes_bp]
 
-#: Swagger UI's static files, at ``/api/v1/docs/assets/`` (OPENAPI_SWAGGER_UI_URL).
+#: Swagger UI's static files, at ``/api/v1/docs/assets/`` (OPENAPI_SWAGGER_UI_URL), and the
+#: page that starts it (``templates/swagger_ui.html``) with its script (``static/``).
 assets_bp = Blueprint(
     "api_docs_assets",
     __name__,
     static_folder=Path(flask_swagger_ui.__file__).parent / "dist",
     static_url_path="/assets",
+    template_folder="templates",
 )
+#: This feature's own script, at ``/api/v1/docs/static/``.
+static_bp = Blueprint("api_static", __name__, static_folder="static", static_url_path="/static")
 
 
 def init_app(app: Flask) -> None:
@@ -44,8 +48,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL", "memory://"))
     jwt.init_app(app)
     limiter.init_app(app)
-    api.init_app(app)
+    # Before flask-smorest's own blueprint, so that this swagger_ui.html is the one found.
     app.register_blueprint(assets_bp, url_prefix=f"{API_PREFIX}/docs")
+    app.register_blueprint(static_bp, url_prefix=f"{API_PREFIX}/docs")
+    api.init_app(app)
     for blueprint in blueprints:
         # Token auth, no cookies: nothing for a cross-site form to forge.
         csrf.exempt(blueprint)

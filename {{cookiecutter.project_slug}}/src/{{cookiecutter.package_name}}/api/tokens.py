@@ -11,6 +11,7 @@ from flask_jwt_extended import (
     jwt_required,
 )
 from flask_smorest import Blueprint, abort
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import User
@@ -66,7 +67,10 @@ def refresh_token() -> dict[str, object]:
 @jwt_required(verify_type=False)
 @bp.response(204)
 def revoke_token() -> None:
-    """Revoke the bearer token sent (access or refresh): it is refused from now on."""
+    """Revoke the bearer token sent (access or refresh): it is refused from now on.
+
+    Idempotent: revoking a token that a concurrent request is revoking also answers 204.
+    """
     claims = get_jwt()
     expires = claims.get("exp")
     db.session.add(
@@ -77,4 +81,9 @@ def revoke_token() -> None:
             expires_at=datetime.fromtimestamp(expires, timezone.utc) if expires else None,
         )
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same token revoked by a request running at the same time (the jti is unique):
+        # it is revoked either way, so this one succeeds too.
+        db.session.rollback()

@@ -1,11 +1,12 @@
 """``/api/v1/users``: list users, read one, change a user's role (permission ``users.manage``)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_jwt_extended import current_user
+from flask_smorest import Blueprint, abort
 from flask_smorest.pagination import PaginationParameters
 
 from ..extensions import db
-from ..models import Role, User
+from ..models import Role, RoleChangeRefused, User
 from .queries import one_or_404, page_of, valid_id_or_404
 from .schemas import UserQuerySchema, UserRoleSchema, UserSchema
 from .security import token_required
@@ -46,9 +47,21 @@ class UserItem(MethodView):
 
     @bp.arguments(UserRoleSchema)
     @bp.response(200, UserSchema)
+    @bp.alt_response(409, description="Your own account, or the last user who can manage users.")
     def patch(self, change: dict[str, str], user_id: int) -> User:
-        """Give a user another role."""
+        """Give a user another role.
+
+        Refused with 409 for your own account and for the last user who can manage users
+        (the same rule as the admin page: ``User.change_role``).
+        """
         user = one_or_404(db.select(User).filter_by(id=valid_id_or_404(user_id, "User")), "User")
-        user.role = db.session.scalar(db.select(Role).filter_by(name=change["role"]))
+        # The schema admits only names of ROLES, which Role.seed creates together, and this
+        # user has one of them: the role exists.
+        role = db.session.scalars(db.select(Role).filter_by(name=change["role"])).one()
+        try:
+            user.change_role(role, by=current_user)
+        except RoleChangeRefused as refusal:
+            db.session.rollback()
+            abort(409, message=str(refusal))
         db.session.commit()
         return user

@@ -67,9 +67,10 @@ def login() -> str | Response:
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+@bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    """Log out and go to the home page (the navigation bar posts here; GET also works)."""
+    """Log out and go to the home page. POST only, with the CSRF token (the navigation bar's
+    form): a GET would let any page log a visitor out with an ``<img>``."""
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))

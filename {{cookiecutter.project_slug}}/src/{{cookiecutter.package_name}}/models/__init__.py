@@ -1,5 +1,5 @@
 """The core's models, one module per aggregate; each feature keeps its own in its package."""
 
-from .user import DEFAULT_ROLE, ROLES, Permission, Role, User
+from .user import DEFAULT_ROLE, ROLES, Permission, Role, RoleChangeRefused, User
 
-__all__ = ["DEFAULT_ROLE", "ROLES", "Permission", "Role", "User"]
+__all__ = ["DEFAULT_ROLE", "ROLES", "Permission", "Role", "RoleChangeRefused", "User"]

@@ -17,6 +17,13 @@ ROLES: dict[str, frozenset[str]] = {
 }
 #: The role given to a newly registered user.
 DEFAULT_ROLE = "user"
+#: The permission that lets a user change roles; at least one user always keeps it.
+MANAGE_USERS = "users.manage"
+
+
+class RoleChangeRefused(ValueError):
+    """A role change that would lock everyone out; the message says why, for the user."""
+
 
 role_permissions = Table(
     "role_permissions",
@@ -104,6 +111,31 @@ class User(UserMixin, db.Model):
     def has_permission(self, name: str) -> bool:
         """Return whether this user's role grants the permission called ``name``."""
         return name in self.role.permission_names
+
+    def change_role(self, role: Role, by: "User") -> None:
+        """Give this user ``role`` on behalf of ``by``; the caller commits.
+
+        The one rule for the admin page and the API: nobody changes their own role, and the
+        last user who can manage users keeps that permission, so an installation is never left
+        without an administrator. The other managers' rows are locked until the commit
+        (``SELECT ... FOR UPDATE`` where the database has it), so two demotions at once cannot
+        both pass the check.
+
+        Raises:
+            RoleChangeRefused: ``by`` is this user, or this would remove the last manager.
+        """
+        if self.id == by.id:
+            raise RoleChangeRefused("You cannot change your own role.")
+        if self.has_permission(MANAGE_USERS) and MANAGE_USERS not in role.permission_names:
+            managers = db.session.scalars(
+                db.select(User.id)
+                .join(User.role)
+                .where(Role.permissions.any(Permission.name == MANAGE_USERS))
+                .with_for_update(of=User)
+            ).all()
+            if set(managers) <= {self.id}:
+                raise RoleChangeRefused("This is the last user who can manage users.")
+        self.role = role
 
     @staticmethod
     def normalize_email(email: str) -> str:
