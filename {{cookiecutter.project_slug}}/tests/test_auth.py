@@ -170,8 +170,9 @@ def test_authenticated_user_skips_login_and_register(client, auth, make_user):
     assert client.get("/auth/register").headers["Location"] == "/"
 
 
-def test_session_with_unknown_or_malformed_user_id_is_anonymous(client, app):
-    for user_id in ("999", "not-a-number"):
+def test_session_with_unknown_or_malformed_user_id_is_anonymous(client, app, make_user):
+    user = make_user()
+    for user_id in ("999", "not-a-number", str(user.id)):
         with client.session_transaction() as session:
             session["_user_id"] = user_id
         assert "Log in" in client.get("/").text

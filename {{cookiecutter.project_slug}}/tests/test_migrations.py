@@ -16,6 +16,7 @@ from {{ cookiecutter.package_name }}.migrations import (
     CORE_HEAD,
     add_revisions,
     feature_revisions,
+    features_head,
     revision_before,
 )
 
@@ -63,3 +64,26 @@ def test_revision_before_follows_registration_order():
         assert revision_before("second") == "f1"
         with pytest.raises(LookupError, match="'third' feature registered no revisions"):
             revision_before("third")
+
+
+def test_users_of_an_older_database_each_get_a_session_token(make_app, empty_database_url):
+    """0004 fills the new column for the rows that exist, one distinct token each."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision=features_head())
+        with db.engine.begin() as connection:
+            connection.execute(db.text("INSERT INTO roles (id, name) VALUES (1, 'user')"))
+            for email in ("a@example.com", "b@example.com"):
+                connection.execute(
+                    db.text(
+                        "INSERT INTO users (email, password_hash, role_id, created_at) "
+                        "VALUES (:email, 'x', 1, CURRENT_TIMESTAMP)"
+                    ),
+                    {"email": email},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            tokens = connection.execute(db.text("SELECT session_token FROM users")).scalars()
+            tokens = list(tokens)
+        assert len(tokens) == 2 and len(set(tokens)) == 2
+        assert all(len(token) == 43 for token in tokens)

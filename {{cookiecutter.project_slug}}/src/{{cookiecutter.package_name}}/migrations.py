@@ -4,12 +4,12 @@ The core's revisions are in ``migrations/versions/``. A feature that owns tables
 revisions in ``migrations/<feature>/`` and registers them from its ``init_app`` with
 :func:`add_revisions`, so deleting the feature deletes its tables' history with it.
 
-The history stays one line: the core's revisions, then each feature's in the order of
-``FEATURES``, then the ones you write. ``flask db upgrade`` (target ``head``) and
-``flask db migrate`` need a single head; with several, Alembic refuses both (Alembic docs,
-"Working with Branches"). So a feature's first revision does not name a fixed parent: its
-``down_revision`` is :func:`revision_before` of the feature, the last revision of whatever
-comes before it in this project.
+The history stays one line: the core's first revision, then each feature's in the order of
+``FEATURES``, then the core's later ones (:func:`features_head`), then the ones you write.
+``flask db upgrade`` (target ``head``) and ``flask db migrate`` need a single head; with
+several, Alembic refuses both (Alembic docs, "Working with Branches"). So a feature's first
+revision does not name a fixed parent: its ``down_revision`` is :func:`revision_before` of
+the feature, the last revision of whatever comes before it in this project.
 """
 
 import os
@@ -19,7 +19,7 @@ from pathlib import Path
 from alembic.config import Config
 from flask import Flask, current_app
 
-#: The last of the core's revisions (``migrations/versions/``) that the features build on.
+#: The core's revision (``migrations/versions/``) that the features build on.
 CORE_HEAD = "0001"
 
 
@@ -62,6 +62,14 @@ def revision_before(feature: str) -> str:
             return previous
         previous = revisions.head
     raise LookupError(f"the {feature!r} feature registered no revisions with add_revisions")
+
+
+def features_head() -> str:
+    """The revision the core's later revisions follow: the last feature's head, else
+    :data:`CORE_HEAD`. Core revisions added after the first come after every feature's, so a
+    database migrated before them only ever moves forward."""
+    registered = feature_revisions(current_app)
+    return registered[-1].head if registered else CORE_HEAD
 
 
 def configure_alembic(config: Config) -> Config:

@@ -136,7 +136,7 @@ def test_token_of_a_deleted_user_is_refused(client, make_user, api):
     db.session.delete(user)
     db.session.commit()
     body = assert_error(client.get("/api/v1/notes", headers=headers), 401, "Unauthorized")
-    assert body["message"] == "The token's user no longer exists"
+    assert body["message"] == "The token's user no longer exists or has logged out"
 
 
 def test_token_endpoint_is_rate_limited(app, client, make_user):
@@ -164,3 +164,14 @@ def test_a_token_revoked_twice_at_once_answers_204_both_times(client, make_user,
     monkeypatch.setattr(RevokedToken, "is_revoked", classmethod(lambda cls, jti: False))
     assert client.post("/api/v1/auth/revoke", headers=headers).status_code == 204
     assert len(db.session.scalars(db.select(RevokedToken)).all()) == 1
+
+
+def test_tokens_die_when_their_user_logs_out_of_the_site(client, auth, make_user, api):
+    user = make_user()
+    headers = api.headers(user)
+    assert client.get("/api/v1/notes", headers=headers).status_code == 200
+    auth.login()
+    auth.logout()
+    body = assert_error(client.get("/api/v1/notes", headers=headers), 401, "Unauthorized")
+    assert "logged out" in body["message"]
+    assert client.get("/api/v1/notes", headers=api.headers(user)).status_code == 200

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from {{ cookiecutter.package_name }}.extensions import db
+
 from .conftest import assert_error
 
 URL = "/api/v1/users"
@@ -58,8 +60,11 @@ def test_admin_gets_one_user_and_changes_the_role(client, api, admin_headers, ma
     response = client.patch(item, json={"role": "admin"}, headers=admin_headers)
     assert response.status_code == 200
     assert response.get_json()["role"] == "admin"
-    # Permissions are read per request: the same token now has the new role's rights.
-    assert client.get(URL, headers=user_headers).status_code == 200
+    # A role change ends the user's sessions: the old token is refused, a new one has the
+    # new role's rights.
+    assert client.get(URL, headers=user_headers).status_code == 401
+    db.session.refresh(user)
+    assert client.get(URL, headers=api.headers(user)).status_code == 200
 
 
 @pytest.mark.parametrize("payload", [{}, {"role": "wizard"}, {"role": 1}, {"role": "user", "x": 1}])

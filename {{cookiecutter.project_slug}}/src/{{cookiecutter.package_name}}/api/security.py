@@ -29,10 +29,22 @@ def user_identity(user: User) -> str:
     return str(user.id)
 
 
+@jwt.additional_claims_loader
+def session_claim(user: User) -> dict[str, str]:
+    """Tokens carry the user's ``session_fingerprint`` as ``sid``: logging out (or a role
+    change) rotates the session token, and every token issued before stops working."""
+    return {"sid": user.session_fingerprint}
+
+
 @jwt.user_lookup_loader
 def load_user(_header: dict, payload: dict[str, Any]) -> User | None:
-    """The user a valid token was issued for, as ``flask_jwt_extended.current_user``."""
-    return db.session.get(User, int(payload["sub"]))
+    """The user a valid token was issued for, as ``flask_jwt_extended.current_user``; ``None``
+    (401) when that user is gone or their session token changed since (``sid``), which also
+    keeps a deleted user's tokens from reaching a new user given the same id."""
+    user = db.session.get(User, int(payload["sub"]))
+    if user is None or payload.get("sid") != user.session_fingerprint:
+        return None
+    return user
 
 
 @jwt.token_in_blocklist_loader
@@ -63,7 +75,7 @@ def revoked_token(_header: dict, _payload: dict) -> Response:
 
 @jwt.user_lookup_error_loader
 def unknown_user(_header: dict, _payload: dict) -> Response:
-    return error_response(401, "The token's user no longer exists")
+    return error_response(401, "The token's user no longer exists or has logged out")
 
 
 def token_required(permission: str | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -14,9 +14,10 @@ from .redirects import safe_next_path
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Flask-Login callback: the user whose id is stored in the session, or ``None``."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_token: str) -> User | None:
+    """Flask-Login callback: the user whose session token the session or remember cookie
+    holds (``User.get_id``), or ``None`` once it was rotated."""
+    return User.find_by_session_token(session_token)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -69,8 +70,16 @@ def login() -> str | Response:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    """Log out and go to the home page. POST only, with the CSRF token (the navigation bar's
-    form): a GET would let any page log a visitor out with an ``<img>``."""
+    """Log out everywhere and go to the home page.
+
+    The user's session token is rotated, so copied session cookies, remember cookies and API
+    tokens stop working too. POST only, with the CSRF token (the navigation bar's form): a GET
+    would let any page log a visitor out with an ``<img>``.
+    """
+    if current_user.is_authenticated:
+        # Every copy of the session and remember cookies, on any device, ends with this one.
+        current_user.rotate_session_token()
+        db.session.commit()
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))

@@ -1,5 +1,7 @@
 """Users, their role, and the permissions a role grants (User -> Role -> Permission)."""
 
+import hashlib
+import secrets
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
@@ -36,6 +38,11 @@ role_permissions = Table(
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(timezone.utc)
+
+
+def new_session_token() -> str:
+    """A fresh random session token: 32 bytes from :mod:`secrets`, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
 
 
 class Permission(db.Model):
@@ -96,9 +103,35 @@ class User(UserMixin, db.Model):
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"))
     role: Mapped[Role] = relationship(lazy="joined")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # What the session cookie, the remember cookie and API tokens identify the user by, instead
+    # of the id: a new token (rotate_session_token) ends every one of them at once, and an id
+    # that the database hands out again never reaches the old cookies' owner's account.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+    def get_id(self) -> str:
+        """Flask-Login: the value stored in the session and the remember cookie."""
+        return self.session_token
+
+    @property
+    def session_fingerprint(self) -> str:
+        """A digest of the session token for API tokens to carry (their claims are readable):
+        the first 32 hex digits of its SHA-256."""
+        return hashlib.sha256(self.session_token.encode()).hexdigest()[:32]
+
+    def rotate_session_token(self) -> None:
+        """End every session, remember cookie and API token of this user; the caller commits.
+
+        Called on logout and when the role changes (Flask-Login docs, "Alternative Tokens").
+        """
+        self.session_token = new_session_token()
+
+    @classmethod
+    def find_by_session_token(cls, token: str) -> "User | None":
+        """The user whose current session token is ``token``, or ``None``."""
+        return db.session.scalar(db.select(cls).filter_by(session_token=token))
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password`` (Werkzeug's ``generate_password_hash``, scrypt)."""
@@ -121,6 +154,9 @@ class User(UserMixin, db.Model):
         (``SELECT ... FOR UPDATE`` where the database has it), so two demotions at once cannot
         both pass the check.
 
+        The user's sessions end (:meth:`rotate_session_token`): they log in again under the
+        new role.
+
         Raises:
             RoleChangeRefused: ``by`` is this user, or this would remove the last manager.
         """
@@ -136,6 +172,7 @@ class User(UserMixin, db.Model):
             if set(managers) <= {self.id}:
                 raise RoleChangeRefused("This is the last user who can manage users.")
         self.role = role
+        self.rotate_session_token()
 
     @staticmethod
     def normalize_email(email: str) -> str:
