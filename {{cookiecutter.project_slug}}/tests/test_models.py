@@ -67,3 +67,23 @@ def test_the_last_user_who_can_manage_users_keeps_that_permission(make_user):
     helper.change_role(admin_role, by=admin)
     admin.change_role(user_role, by=helper)  # now someone else can manage users
     assert not admin.has_permission("users.manage")
+
+
+def test_an_unknown_email_costs_one_password_check_like_a_known_one(make_user, monkeypatch):
+    """No timing difference shows which emails exist: both paths check one hash of the same
+    kind (the cost is in the hash, so equal kinds mean equal time)."""
+    from {{ cookiecutter.package_name }}.models import user as user_module
+
+    make_user()
+    checked: list[str] = []
+    real_check = user_module.check_password_hash
+
+    def counting_check(pwhash: str, password: str) -> bool:
+        checked.append(pwhash.split("$", 1)[0])
+        return real_check(pwhash, password)
+
+    monkeypatch.setattr(user_module, "check_password_hash", counting_check)
+    assert User.authenticate("nobody@example.com", "whatever it is") is None
+    assert User.authenticate("user@example.com", "wrong password") is None
+    assert User.authenticate("USER@example.com", "correct horse battery") is not None
+    assert len(checked) == 3 and len(set(checked)) == 1

@@ -91,6 +91,9 @@ class BaseConfig:
     PROXY_FIX_X_HOST = 0
     PROXY_FIX_X_PORT = 0
     PROXY_FIX_X_PREFIX = 0
+    # Login throttling (auth/throttle.py): failures per key within the window (seconds).
+    LOGIN_THROTTLE_WINDOW = 15 * 60
+    LOGIN_THROTTLE_LIMITS = {"account_client": 10, "client": 30, "account": 100}
     # Limits on a request (security.py): body bytes (413 above it), JSON nesting (400).
     MAX_CONTENT_LENGTH = 1024 * 1024
     MAX_JSON_DEPTH = 32

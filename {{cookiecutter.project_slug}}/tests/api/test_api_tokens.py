@@ -175,3 +175,17 @@ def test_tokens_die_when_their_user_logs_out_of_the_site(client, auth, make_user
     body = assert_error(client.get("/api/v1/notes", headers=headers), 401, "Unauthorized")
     assert "logged out" in body["message"]
     assert client.get("/api/v1/notes", headers=api.headers(user)).status_code == 200
+
+
+def test_failed_token_requests_are_throttled_like_the_login_page(app, client, make_user):
+    app.config["LOGIN_THROTTLE_LIMITS"] = {"account_client": 2, "client": 10, "account": 10}
+    make_user()
+    wrong = {"email": "user@example.com", "password": "wrong password"}
+    assert [client.post("/api/v1/auth/token", json=wrong).status_code for _ in range(2)] == [
+        401,
+        401,
+    ]
+    right = {"email": "user@example.com", "password": PASSWORD}
+    response = client.post("/api/v1/auth/token", json=right)
+    assert "Too many failed logins" in assert_error(response, 429, "Too Many Requests")["message"]
+    assert int(response.headers["Retry-After"]) > 0

@@ -13,6 +13,8 @@ from flask_jwt_extended import (
 from flask_smorest import Blueprint, abort
 from sqlalchemy.exc import IntegrityError
 
+from ..auth import throttle
+from ..auth.throttle import Throttled
 from ..extensions import db
 from ..models import User
 from .extensions import limiter
@@ -47,11 +49,20 @@ def access_token_body(user: User) -> dict[str, object]:
 def issue_token(credentials: dict[str, str]) -> dict[str, object]:
     """Get an access token and a refresh token.
 
-    Rate limited per client address (API_AUTH_RATE_LIMIT); a wrong email or password is 401.
+    Rate limited per client address (API_AUTH_RATE_LIMIT); a wrong email or password is 401,
+    and failed logins are throttled like the login page's (429 with ``Retry-After``).
     """
-    user = User.find_by_email(credentials["email"])
-    if user is None or not user.check_password(credentials["password"]):
+    email = credentials["email"]
+    try:
+        throttle.check(email)
+    except Throttled as refusal:
+        headers = {"Retry-After": str(refusal.retry_after)}
+        abort(429, message="Too many failed logins; see Retry-After (seconds).", headers=headers)
+    user = User.authenticate(email, credentials["password"])
+    if user is None:
+        throttle.record_failure(email)
         abort(401, message="Wrong email or password.")
+    throttle.clear(email)
     return access_token_body(user) | {"refresh_token": create_refresh_token(identity=user)}
 
 

@@ -1,5 +1,7 @@
 """Routes: ``/auth/register``, ``/auth/login``, ``/auth/logout``."""
 
+import math
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -8,9 +10,10 @@ from ..extensions import db, login_manager
 from ..models import User
 from ..signals import user_registered
 from ..stats import invalidate_user_stats
-from . import bp
+from . import bp, throttle
 from .forms import LoginForm, RegistrationForm
 from .redirects import safe_next_path
+from .throttle import Throttled
 
 
 @login_manager.user_loader
@@ -51,18 +54,29 @@ def register() -> str | Response:
 def login() -> str | Response:
     """Show the login form; on valid credentials log in and go to ``next`` if it is same-site.
 
-    A wrong email and a wrong password get the same message, so the form does not reveal which
-    addresses are registered.
+    A wrong email and a wrong password get the same message and cost the same time, so the
+    form does not reveal which addresses are registered. Failed logins are throttled
+    (:mod:`.throttle`): 429 with ``Retry-After`` (seconds) while a limit is reached.
     """
     if current_user.is_authenticated:
         return redirect(safe_next_path(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = User.find_by_email(form.email.data)
-        if user is not None and user.check_password(form.password.data):
+        email = form.email.data
+        try:
+            throttle.check(email)
+        except Throttled as refusal:
+            minutes = math.ceil(refusal.retry_after / 60)
+            flash(f"Too many failed logins. Try again in {minutes} minutes.", "error")
+            headers = {"Retry-After": str(refusal.retry_after)}
+            return render_template("auth/login.html", form=form), 429, headers
+        user = User.authenticate(email, form.password.data)
+        if user is not None:
+            throttle.clear(email)
             login_user(user, remember=form.remember_me.data)
             flash("You are logged in.", "success")
             return redirect(safe_next_path(request.args.get("next")))
+        throttle.record_failure(email)
         flash("Wrong email or password.", "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form), 400 if form.errors else 200

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import datetime, timezone
+from functools import cache
 
 from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, ForeignKey, String, Table
@@ -38,6 +39,13 @@ role_permissions = Table(
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(timezone.utc)
+
+
+@cache
+def unknown_user_hash() -> str:
+    """A hash made like every user's, checked when the email is unknown: a login for an address
+    nobody uses costs the same time as a wrong password, so timing shows no registered emails."""
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def new_session_token() -> str:
@@ -178,6 +186,16 @@ class User(UserMixin, db.Model):
     def normalize_email(email: str) -> str:
         """Return ``email`` stripped and lower-cased, the form it is stored and looked up in."""
         return email.strip().lower()
+
+    @classmethod
+    def authenticate(cls, email: str, password: str) -> "User | None":
+        """The user with this email and password, or ``None``; the same work either way (one
+        password hash check, :func:`unknown_user_hash` for an unknown email)."""
+        user = cls.find_by_email(email)
+        if user is None:
+            check_password_hash(unknown_user_hash(), password)
+            return None
+        return user if user.check_password(password) else None
 
     @classmethod
     def find_by_email(cls, email: str) -> "User | None":
