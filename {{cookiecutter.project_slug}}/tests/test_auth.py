@@ -35,9 +35,14 @@ def test_register_creates_user_with_default_role_and_logs_in(client, app):
     ("email", "password", "confirm", "message"),
     [
         ("not-an-email", PASSWORD, PASSWORD, "Invalid email address."),
-        ("new@example.com", "short", "short", "between 8 and 256 characters"),
+        ("new@example.com", "short", "short", "Use at least 8 characters."),
         ("new@example.com", PASSWORD, PASSWORD + "x", "Passwords differ."),
-        ("new@example.com", "x" * 257, "x" * 257, "between 8 and 256 characters"),
+        ("new@example.com", "x" * 257, "x" * 257, "Use at most 256 characters."),
+        # NIST SP 800-63B 5.1.1.2: no common, expected or account-derived passwords.
+        ("new@example.com", "password123", "password123", "too easy to guess"),
+        ("new@example.com", "qwertyuiop", "qwertyuiop", "too easy to guess"),
+        ("new@example.com", "New@Example.com", "New@Example.com", "your email address"),
+        ("firstname.lastname@example.com", "firstname.lastname", "firstname.lastname", "email"),
         ("", PASSWORD, PASSWORD, "This field is required."),
     ],
 )

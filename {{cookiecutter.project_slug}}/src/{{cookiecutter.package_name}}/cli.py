@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy.exc import OperationalError
 
-from .auth.forms import MIN_PASSWORD_LENGTH
+from .auth.passwords import MIN_PASSWORD_LENGTH, password_problem
 from .extensions import db
 from .models import Role, User
 from .stats import invalidate_user_stats
@@ -36,14 +36,12 @@ def init_command() -> None:
     prompt=True,
     hide_input=True,
     confirmation_prompt=True,
-    help=f"At least {MIN_PASSWORD_LENGTH} characters; asked for when omitted.",
+    help=f"At least {MIN_PASSWORD_LENGTH} characters, not easy to guess; asked when omitted.",
 )
 def create_admin_command(email: str, password: str) -> None:
     """Create a user with the admin role, or give an existing user that role and password."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.BadParameter(
-            f"must be at least {MIN_PASSWORD_LENGTH} characters", param_hint="--password"
-        )
+    if problem := password_problem(password, email):
+        raise click.BadParameter(problem, param_hint="--password")
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:

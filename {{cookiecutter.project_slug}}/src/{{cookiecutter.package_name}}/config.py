@@ -91,6 +91,8 @@ class BaseConfig:
     PROXY_FIX_X_HOST = 0
     PROXY_FIX_X_PORT = 0
     PROXY_FIX_X_PREFIX = 0
+    # New passwords need at least this zxcvbn score, 0 to 4 (auth/passwords.py).
+    PASSWORD_MIN_SCORE = 2
     # Login throttling (auth/throttle.py): failures per key within the window (seconds).
     LOGIN_THROTTLE_WINDOW = 15 * 60
     LOGIN_THROTTLE_LIMITS = {"account_client": 10, "client": 30, "account": 100}

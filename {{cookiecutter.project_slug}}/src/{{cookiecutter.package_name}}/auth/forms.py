@@ -5,11 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from ..models import User
-
-#: Shortest password accepted at registration, in characters (NIST SP 800-63B, 5.1.1.2).
-MIN_PASSWORD_LENGTH = 8
-#: Longest password accepted; bounds the hashing work one request can ask for.
-MAX_PASSWORD_LENGTH = 256
+from .passwords import MAX_PASSWORD_LENGTH, password_problem
 
 
 def strip(value: str | None) -> str | None:
@@ -34,14 +30,16 @@ class RegistrationForm(FlaskForm):
     email = EmailField(
         "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
     )
-    password = PasswordField(
-        "Password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
-    )
+    password = PasswordField("Password", validators=[DataRequired()])
     confirm = PasswordField(
         "Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
     )
     submit = SubmitField("Register")
+
+    def validate_password(self, field: PasswordField) -> None:
+        """WTForms inline validator: the password rule of :mod:`.passwords`."""
+        if problem := password_problem(field.data, self.email.data or ""):
+            raise ValidationError(problem)
 
     def validate_email(self, field: EmailField) -> None:
         """WTForms inline validator: the address must not belong to an existing user."""

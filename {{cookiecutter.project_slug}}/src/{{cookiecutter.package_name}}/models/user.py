@@ -142,8 +142,12 @@ class User(UserMixin, db.Model):
         return db.session.scalar(db.select(cls).filter_by(session_token=token))
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash of ``password`` (Werkzeug's ``generate_password_hash``, scrypt)."""
+        """Store a salted hash of ``password`` (Werkzeug's ``generate_password_hash``, scrypt).
+
+        A new password ends the user's sessions (:meth:`rotate_session_token`).
+        """
         self.password_hash = generate_password_hash(password)
+        self.rotate_session_token()
 
     def check_password(self, password: str) -> bool:
         """Return whether ``password`` matches the stored hash."""
