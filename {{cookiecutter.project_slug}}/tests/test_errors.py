@@ -1,5 +1,7 @@
 import logging
 
+from .conftest import unreachable_database_url
+
 
 def test_404_page(client):
     response = client.get("/no/such/page")
@@ -12,6 +14,7 @@ def test_405_page(client):
     response = client.delete("/")
     assert response.status_code == 405
     assert "405 Method Not Allowed" in response.text
+    assert response.headers["Allow"]
 
 
 def test_unexpected_error_is_logged_and_answered_500(app, caplog):
@@ -26,3 +29,13 @@ def test_unexpected_error_is_logged_and_answered_500(app, caplog):
     assert "500 Internal Server Error" in response.text
     assert "kaput" not in response.text
     assert any(record.exc_info and "kaput" in str(record.exc_info[1]) for record in caplog.records)
+
+
+def test_the_database_down_is_a_503_page_with_retry_after(make_app, capsys):
+    app = make_app(SQLALCHEMY_DATABASE_URI=unreachable_database_url())
+    response = app.test_client().get("/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "A service this page needs is not answering" in response.text
+    assert "<!doctype html>" in response.text
+    assert "service unavailable: OperationalError" in capsys.readouterr().out

@@ -5,12 +5,14 @@ import re
 from datetime import datetime, timezone
 
 import pytest
+from flask_jwt_extended import create_access_token
 from flask_smorest import abort
 
 from {{ cookiecutter.package_name }}.api.models import Note, RevokedToken
 from {{ cookiecutter.package_name }}.api.schemas import UTCDateTime
+from {{ cookiecutter.package_name }}.models import User
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, unreachable_database_url
 from .conftest import assert_error
 
 
@@ -131,3 +133,12 @@ def test_api_responses_to_a_token_bearer_are_no_store(client, api, make_user):
     response = client.get("/api/v1/notes", headers=api.headers(make_user()))
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_database_down_is_a_json_503(make_app):
+    app = make_app(SQLALCHEMY_DATABASE_URI=unreachable_database_url())
+    with app.app_context():
+        token = create_access_token(identity=User(id=1, session_token="t" * 43))
+    response = app.test_client().get("/api/v1/notes", headers={"Authorization": f"Bearer {token}"})
+    assert_error(response, 503, "Service Unavailable")
+    assert response.headers["Retry-After"] == "30"

@@ -11,9 +11,9 @@ import click
 from flask import Flask, g
 from flask.cli import with_appcontext
 from flask_login import user_logged_in, user_logged_out
-from pymongo.errors import PyMongoError
+from pymongo.errors import ConnectionFailure, PyMongoError
 
-from .. import config, health
+from .. import config, errors, health
 from ..cli import first_line
 from ..signals import user_registered
 from .client import Mongo, mongo
@@ -73,6 +73,7 @@ def init_app(app: Flask) -> None:
     config.add_settings(app, Settings, environ={"MONGODB_URI": "MONGODB_URI"})
     mongo.init_app(app)
     health.add_check(app, "mongodb", check_mongodb)
+    errors.add_unavailable(app, ConnectionFailure)
     app.register_blueprint(bp, url_prefix="/activity")
     app.cli.add_command(mongo_init_command)
     user_registered.connect(on_registered, app)

@@ -43,7 +43,7 @@ def http_error_response(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
     errors = data.get("errors") or data.get("messages")
     message = data.get("message") or (VALIDATION_MESSAGE if errors else error.description)
-    if error.code == 429:
+    if error.code == 429 and not data.get("message"):
         # Flask-Limiter's description is the limit itself, e.g. "10 per 1 minute".
         message = f"Too many requests: {message}; try again later."
     response = error_response(error.code or 500, message or "", errors)

@@ -6,8 +6,10 @@ same server (``CACHE_REDIS_URL`` defaults to ``REDIS_URL``) and registers the ``
 """
 
 from flask import Flask
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from .. import config, health
+from .. import config, errors, health
 from .client import RedisClient, redis_client
 from .settings import Settings
 
@@ -36,4 +38,6 @@ def init_app(app: Flask) -> None:
     )
     redis_client.init_app(app)
     health.add_check(app, "redis", check_redis)
+    # A page whose cache or counter cannot reach Redis in REDIS_TIMEOUT answers 503.
+    errors.add_unavailable(app, RedisConnectionError, RedisTimeoutError)
     app.shell_context_processor(lambda: {"redis_client": redis_client})

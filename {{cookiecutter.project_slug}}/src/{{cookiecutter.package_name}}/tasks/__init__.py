@@ -14,8 +14,9 @@ from pathlib import Path
 
 from celery import Celery, Task
 from flask import Blueprint, Flask, current_app
+from kombu.exceptions import OperationalError
 
-from .. import admin, config, health, migrations
+from .. import admin, config, errors, health, migrations
 from ..extensions import db
 from .models import AuditEvent, TaskRun
 from .settings import ENVIRON, Settings, TestingSettings
@@ -90,6 +91,7 @@ def init_app(app: Flask) -> None:
     celery_app = celery_init_app(app)
     audit.connect_signals(app)
     health.add_check(app, "broker", check_broker)
+    errors.add_unavailable(app, OperationalError)
     admin.add_section(app, "tasks/admin_audit_events.html", recent_audit_events)
     app.register_blueprint(bp, url_prefix="/tasks")
     migrations.add_revisions(app, "tasks", head="0003")

@@ -46,7 +46,21 @@ class Settings:
         # can fall back instead of hanging: one short connect attempt, no retry loop.
         "broker_connection_timeout": 2,
         "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {"max_retries": 1, "interval_start": 0, "interval_max": 1},
+        "broker_transport_options": {
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_max": 1,
+{%- if cookiecutter.celery_broker == "redis" %}
+            # Seconds to wait for a reply from Redis: a hung server fails a publish (and the
+            # audit event is recorded directly) instead of holding the request.
+            "socket_timeout": 2,
+            "socket_connect_timeout": 2,
+{%- endif %}
+        },
+{%- if cookiecutter.celery_broker == "redis" %}
+        "redis_socket_timeout": 2,
+        "redis_socket_connect_timeout": 2,
+{%- endif %}
         "beat_schedule": {
             "prune-audit-events": {
                 "task": "{{ cookiecutter.package_name }}.tasks.audit.prune_audit_events",
