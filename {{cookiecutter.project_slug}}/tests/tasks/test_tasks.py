@@ -60,6 +60,10 @@ def test_celery_app_is_built_from_the_flask_config(app):
     assert conf.task_serializer == conf.result_serializer == "json"
     assert 0 < conf.task_soft_time_limit < conf.task_time_limit
     assert conf.broker_transport_options["max_retries"] == 1
+{%- if cookiecutter.celery_broker == "redis" %}
+    # A killed worker's task comes back, but never while it may still be running elsewhere.
+    assert conf.task_time_limit < conf.broker_transport_options["visibility_timeout"] <= 600
+{%- endif %}
     schedule = conf.beat_schedule["prune-audit-events"]
     assert schedule["task"] == prune_audit_events.name
     assert prune_audit_events.name in celery.tasks

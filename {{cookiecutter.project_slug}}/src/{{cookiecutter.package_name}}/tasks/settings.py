@@ -55,6 +55,10 @@ class Settings:
             # audit event is recorded directly) instead of holding the request.
             "socket_timeout": 2,
             "socket_connect_timeout": 2,
+            # Seconds before Redis hands a message that was never acknowledged (its worker was
+            # killed) to another worker: above task_time_limit, so a task still running is
+            # never delivered twice. Redis's default is an hour.
+            "visibility_timeout": 390,
 {%- endif %}
         },
 {%- if cookiecutter.celery_broker == "redis" %}
