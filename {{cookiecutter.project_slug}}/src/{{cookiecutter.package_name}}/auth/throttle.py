@@ -45,12 +45,18 @@ def check(email: str) -> None:
     window = float(current_app.config["LOGIN_THROTTLE_WINDOW"])
     limits = current_app.config["LOGIN_THROTTLE_LIMITS"]
     now = time.time()
-    for kind, key in throttle_keys(email).items():
-        count, oldest = db.session.execute(
-            db.select(db.func.count(), db.func.min(LoginFailure.failed_at)).where(
-                LoginFailure.key == key, LoginFailure.failed_at > now - window
-            )
-        ).one()
+    keys = throttle_keys(email)
+    # One query for the three keys: failures within the window and the oldest of them, per key.
+    counted = {
+        key: (count, oldest)
+        for key, count, oldest in db.session.execute(
+            db.select(LoginFailure.key, db.func.count(), db.func.min(LoginFailure.failed_at))
+            .where(LoginFailure.key.in_(keys.values()), LoginFailure.failed_at > now - window)
+            .group_by(LoginFailure.key)
+        )
+    }
+    for kind, key in keys.items():
+        count, oldest = counted.get(key, (0, now))
         if count >= limits[kind]:
             raise Throttled(max(1, math.ceil(oldest + window - now)))
 
