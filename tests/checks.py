@@ -131,6 +131,8 @@ VOCABULARY_ALLOWED: list[tuple[str, re.Pattern, str]] = [
     # Python names for a library's settings: PyMongo's client.options and pool_options, a
     # local `options` holding SQLAlchemy engine options (prose in comments is still checked).
     ("*.py", re.compile(r"\.options\b|\boptions(?=\s*(?:=|\[))"), "a Python name"),
+    # libpq's connection parameter that passes server settings (`-c statement_timeout=...`).
+    ("*.py", re.compile(r'"options": "-c '), "libpq's parameter name"),
     # HTTP header names: X-Frame-Options, X-Content-Type-Options.
     ("*", re.compile(r"\bX-[\w-]*-Options\b"), "an HTTP header's name"),
     # pyproject's standard table name.
@@ -494,15 +496,18 @@ def run_compose(compose_file: Path) -> subprocess.CompletedProcess:
     return run([compose(), "-f", compose_file.name, "config", "-q"], compose_file.parent)
 
 
-def run_nginx(conf: Path, scratch: Path) -> subprocess.CompletedProcess:
-    """``nginx -t`` on ``conf``, compose-only names and root-only paths swapped for scratch ones.
+def nginx_config_for_tests(
+    conf: Path, scratch: Path, upstream_port: int = 8000, listen_port: int = 80
+) -> Path:
+    """A copy of ``conf`` in ``scratch`` with compose-only names and root-only paths swapped.
 
     The upstream host ``web`` exists only on the compose network, the ``nginx`` user only in the
-    nginx image, and the pid and temp folders need root; everything else is tested as written.
+    nginx image, and the pid and temp folders need root; everything else is kept as written.
     """
     scratch.mkdir(parents=True, exist_ok=True)
     text = conf.read_text(encoding="utf-8")
-    text = text.replace("server web:8000", "server 127.0.0.1:8000")
+    text = text.replace("server web:8000", f"server 127.0.0.1:{upstream_port}")
+    text = text.replace("listen 80 default_server", f"listen 127.0.0.1:{listen_port} default_server")
     text = re.sub(r"^user\s+[^;]+;\n", "", text, flags=re.MULTILINE)
     text = re.sub(r"^pid\s+[^;]+;", f"pid {scratch}/nginx.pid;", text, flags=re.MULTILINE)
     temp_paths = "".join(
@@ -512,12 +517,20 @@ def run_nginx(conf: Path, scratch: Path) -> subprocess.CompletedProcess:
     text = re.sub(r"^http \{\n", lambda m: m.group(0) + temp_paths, text, count=1, flags=re.M)
     tested = scratch / "nginx.conf"
     tested.write_text(text, encoding="utf-8")
+    return tested
+
+
+def run_nginx(conf: Path, scratch: Path) -> subprocess.CompletedProcess:
+    """``nginx -t`` on ``conf`` (see :func:`nginx_config_for_tests` for what is swapped)."""
+    tested = nginx_config_for_tests(conf, scratch)
     command = [nginx(), "-t", "-q", "-e", "stderr", "-p", str(scratch), "-c", str(tested)]
     return run(command, scratch)
 
 
 STUB_APP = """\
 def app(environ, start_response):
+    # Reads the whole body first, as Flask does for a form or JSON.
+    environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"ok"]
 """

@@ -17,8 +17,13 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import socket
 import stat
+import subprocess
 import textwrap
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,6 +32,10 @@ from packaging.utils import canonicalize_name
 
 import checks
 from checks import (
+    STUB_APP,
+    gunicorn,
+    nginx,
+    nginx_config_for_tests,
     output,
     run,
     run_compose,
@@ -212,6 +221,86 @@ def test_compose_config_is_valid(baked, variant):
 def test_nginx_accepts_the_config(baked, variant, tmp_path):
     checked = run_nginx(baked.get(variant).project_path / "docker" / "nginx.conf", tmp_path)
     assert checked.returncode == 0, output(checked)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"{what} exited with {process.returncode}"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"{what} did not listen on port {port}")
+
+
+def stalled_upload(port: int) -> socket.socket:
+    """A POST that announces 100 kB and sends 10 bytes of it, then nothing (a slow client)."""
+    client = socket.create_connection(("127.0.0.1", port), timeout=5)
+    head = "POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n"
+    client.sendall(head.encode() + b"0123456789")
+    return client
+
+
+def answers(port: int, seconds: float) -> bool:
+    """Whether GET /health/ping on ``port`` is answered 200 within ``seconds``."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ping", timeout=seconds) as r:
+            return r.status == 200
+    except (TimeoutError, OSError):
+        return False
+
+
+def test_stalled_uploads_through_nginx_never_hold_the_gunicorn_worker(baked, tmp_path):
+    """The compose pair as shipped: nginx.conf in front of gunicorn.conf.py with one sync worker.
+    nginx buffers whole request bodies, so clients that stall mid-upload wait in nginx, and the
+    worker stays free; straight to gunicorn, one such client holds that worker."""
+    project = baked.get(docker_variants()[0]).project_path
+    app_port, proxy_port = free_port(), free_port()
+    (tmp_path / "deploy_check_app.py").write_text(STUB_APP, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tmp_path),
+        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
+        "WEB_CONCURRENCY": "1",
+    }
+    conf = nginx_config_for_tests(
+        project / "docker" / "nginx.conf", tmp_path / "nginx", app_port, proxy_port
+    )
+    servers = [
+        subprocess.Popen(  # noqa: S603  (the test's own command lines)
+            [gunicorn(), "-c", str(project / "gunicorn.conf.py"), "deploy_check_app:app"],
+            cwd=project, env=env, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(  # noqa: S603
+            [nginx(), "-e", "stderr", "-p", str(tmp_path / "nginx"), "-c", str(conf),
+             "-g", "daemon off;"],
+            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ),
+    ]  # fmt: skip
+    clients: list[socket.socket] = []
+    try:
+        wait_for_port(app_port, servers[0], "gunicorn")
+        wait_for_port(proxy_port, servers[1], "nginx")
+        clients += [stalled_upload(proxy_port) for _ in range(4)]
+        assert answers(proxy_port, 5), "stalled uploads through nginx held the gunicorn worker"
+        clients.append(stalled_upload(app_port))
+        time.sleep(0.5)  # let the worker take the stalled request
+        assert not answers(app_port, 2), "gunicorn alone is not expected to outlast slow clients"
+    finally:
+        for client in clients:
+            client.close()
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
 
 
 @parametrize_over(docker_variants())

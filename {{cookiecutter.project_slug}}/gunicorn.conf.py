@@ -26,6 +26,10 @@ def cpu_count() -> int:
     return os.cpu_count() or 1
 
 
+# Sync workers (gunicorn's default class) give each request a whole worker, so a client that
+# sends its body slowly holds one: gunicorn's docs ("Deploying Gunicorn") require a buffering
+# proxy in front. docker/nginx.conf is one: it reads whole bodies before passing them on and
+# drops clients silent for 30 s. Keep gunicorn on 127.0.0.1 or a private network.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))

@@ -6,6 +6,9 @@ from pathlib import Path
 
 from alembic import context
 from flask import current_app
+{%- if cookiecutter.database == "mysql" %}
+from sqlalchemy import create_engine
+{%- endif %}
 
 config = context.config
 # Keep the app's own loggers: fileConfig would otherwise disable every logger it does not name.
@@ -46,10 +49,37 @@ def run_migrations_online() -> None:
 
     configure_args = current_app.extensions["migrate"].configure_args
     configure_args.setdefault("process_revision_directives", process_revision_directives)
-    with db.engine.connect() as connection:
+{%- if cookiecutter.database == "mysql" %}
+    # The app's engine without its read and write timeouts (config.py), which are for requests:
+    # a migration that rebuilds a large table may rightly take minutes.
+    engine = db.engine
+    connect_args = current_app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args", {})
+    if engine.dialect.name == "mysql" and {"read_timeout", "write_timeout"} & set(connect_args):
+        settings = dict(current_app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        settings["connect_args"] = {
+            key: value
+            for key, value in connect_args.items()
+            if key not in ("read_timeout", "write_timeout")
+        }
+        engine = create_engine(engine.url, **settings)
+{%- else %}
+    engine = db.engine
+{%- endif %}
+    with engine.connect() as connection:
+{%- if cookiecutter.database == "postgresql" %}
+        # The request limit on statements (statement_timeout in config.py) does not apply to
+        # migrations: rebuilding a large table may rightly take minutes.
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()
+{%- endif %}
         context.configure(connection=connection, target_metadata=db.metadata, **configure_args)
         with context.begin_transaction():
             context.run_migrations()
+{%- if cookiecutter.database == "mysql" %}
+    if engine is not db.engine:
+        engine.dispose()
+{%- endif %}
 
 
 if context.is_offline_mode():

@@ -29,6 +29,9 @@ import os
 import secrets
 {%- endif %}
 import socket
+{%- if server_db or cookiecutter.use_redis %}
+import threading
+{%- endif %}
 from collections.abc import Callable, Iterator
 {%- if cookiecutter.use_mongodb %}
 from urllib.parse import urlsplit, urlunsplit
@@ -93,6 +96,20 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+{%- if server_db or cookiecutter.use_redis %}
+
+
+def answer_within(seconds: float, call: Callable[[], TestResponse]) -> TestResponse:
+    """``call()`` in a thread; fails when it has not returned after ``seconds`` (a hang)."""
+    results: list[TestResponse] = []
+    worker = threading.Thread(target=lambda: results.append(call()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert results, f"no answer within {seconds} s: the request hangs on the server"
+    return results[0]
+{%- endif %}
 
 
 def unreachable_database_url() -> str:

@@ -63,7 +63,35 @@ class BaseConfig:
     SQLALCHEMY_ENGINE_OPTIONS = {
         "pool_pre_ping": True,
         "pool_recycle": 1800,
-        "connect_args": {"connect_timeout": 5},
+        # A connection waits at most pool_timeout seconds for a free pooled connection.
+        "pool_timeout": 10,
+{%- if cookiecutter.database == "postgresql" %}
+        "connect_args": {
+            "connect_timeout": 5,
+            # The server cancels a statement after 15 s and a wait for a lock after 5 s
+            # (PostgreSQL docs, "Client Connection Defaults"), so a long lock held by someone
+            # else gives a 503 instead of a request that never ends. Migrations lift the
+            # statement limit (migrations/env.py).
+            "options": "-c statement_timeout=15s -c lock_timeout=5s",
+            # A dead host or network (no RST ever comes): TCP keepalives find an idle connection
+            # dead after 10 + 3 x 5 s, and tcp_user_timeout (ms) fails a query whose packets are
+            # not acknowledged for 15 s (libpq docs, "Parameter Key Words").
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 15000,
+        },
+{%- else %}
+        "connect_args": {
+            "connect_timeout": 5,
+            # Seconds PyMySQL waits for each read from or write to the server: a server that
+            # stops answering (hung, frozen, cut off) fails the query instead of holding the
+            # request. Migrations lift both (migrations/env.py).
+            "read_timeout": 15,
+            "write_timeout": 15,
+        },
+{%- endif %}
 {%- if cookiecutter.database == "mysql" %}
         # PostgreSQL's default, instead of MySQL's REPEATABLE READ: a transaction sees what
         # other connections (a background task, another worker) committed since it began.

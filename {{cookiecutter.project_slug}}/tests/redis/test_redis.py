@@ -4,15 +4,13 @@ the site keeps working when it is down."""
 import shutil
 import signal
 import subprocess
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
-from werkzeug.test import TestResponse
 
 from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.config import ConfigError
@@ -20,7 +18,7 @@ from {{ cookiecutter.package_name }}.extensions import cache, db
 from {{ cookiecutter.package_name }}.redis import redis_client
 from {{ cookiecutter.package_name }}.stats import USER_STATS_KEY, user_stats
 
-from ..conftest import TEST_REDIS_URL, closed_port
+from ..conftest import TEST_REDIS_URL, answer_within, closed_port
 
 REDIS_DOWN = {"REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0", "REDIS_TIMEOUT": 0.5}
 
@@ -106,16 +104,6 @@ def hung_redis_url() -> Iterator[str]:
         server.send_signal(signal.SIGCONT)
         server.terminate()
         server.wait(timeout=10)
-
-
-def answer_within(seconds: float, call: Callable[[], TestResponse]) -> TestResponse:
-    """``call()`` in a thread; fails when it has not returned after ``seconds`` (a hang)."""
-    results: list[TestResponse] = []
-    worker = threading.Thread(target=lambda: results.append(call()), daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert results, f"no answer within {seconds} s: the request hangs on the server"
-    return results[0]
 
 
 def test_a_hung_redis_gives_503_on_ready_and_pages_still_render(

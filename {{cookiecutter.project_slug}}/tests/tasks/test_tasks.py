@@ -4,7 +4,6 @@ The tests against a real worker process are in test_celery_worker.py.
 """
 
 import importlib
-import logging
 import re
 import sys
 from datetime import datetime, timedelta, timezone
@@ -17,7 +16,7 @@ from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
 from {{ cookiecutter.package_name }}.tasks import audit
-from {{ cookiecutter.package_name }}.tasks.audit import prune_audit_events, record_audit_event
+from {{ cookiecutter.package_name }}.tasks.audit import prune_audit_events
 from {{ cookiecutter.package_name }}.tasks.demo import long_task
 from {{ cookiecutter.package_name }}.tasks.models import AuditEvent, TaskRun
 from {{ cookiecutter.package_name }}.tasks.settings import TestingSettings
@@ -125,18 +124,32 @@ def test_login_and_logout_record_audit_events(client, auth, make_user):
 
 
 @broker_down
-def test_login_with_broker_down_records_the_event_synchronously(app, caplog):
+def test_login_with_the_broker_down_records_its_event_in_the_request(app):
     client = app.test_client()
-    user = User.create("user@example.com", PASSWORD)
+    User.create("user@example.com", PASSWORD)
     db.session.commit()
-    with caplog.at_level(logging.WARNING):
-        response = client.post(
-            "/auth/login", data={"email": "user@example.com", "password": PASSWORD}
-        )
+    response = client.post("/auth/login", data={"email": "user@example.com", "password": PASSWORD})
     assert response.status_code == 302
     assert [event.action for event in events()] == ["login"]
-    assert f"audit event 'login' for user {user.id} not queued" in caplog.text
-    assert "recorded synchronously" in caplog.text
+
+
+def test_an_audit_event_that_cannot_be_stored_fails_the_login_with_503(app, monkeypatch):
+    User.create("user@example.com", PASSWORD)
+    db.session.commit()
+    real_commit = db.session.commit
+
+    def commit_fails_for_audit_rows() -> None:
+        if any(isinstance(row, AuditEvent) for row in db.session.new):
+            raise OperationalError("INSERT", {}, Exception("disk full"))
+        real_commit()
+
+    monkeypatch.setattr(db.session, "commit", commit_fails_for_audit_rows)
+    response = app.test_client().post(
+        "/auth/login", data={"email": "user@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 503
+    monkeypatch.undo()
+    assert events() == []
 
 
 def no_propagation(app) -> None:
@@ -144,38 +157,43 @@ def no_propagation(app) -> None:
     app.extensions["celery"].conf.task_eager_propagates = False
 
 
-def test_record_audit_event_retries_transient_database_errors(app, monkeypatch):
-    real_save = audit.save_audit_event
-    calls = []
+def failing_commits(monkeypatch: pytest.MonkeyPatch, failures: int) -> list[int]:
+    """Make the next ``failures`` commits raise OperationalError; returns the list of calls."""
+    real_commit = db.session.commit
+    calls: list[int] = []
 
-    def flaky_save(*args, **kwargs):
-        calls.append(args)
-        if len(calls) < 3:
-            raise OperationalError("INSERT", {}, Exception("database is locked"))
-        return real_save(*args, **kwargs)
+    def commit() -> None:
+        calls.append(1)
+        if len(calls) <= failures:
+            raise OperationalError("DELETE", {}, Exception("database is locked"))
+        real_commit()
 
-    monkeypatch.setattr(audit, "save_audit_event", flaky_save)
+    monkeypatch.setattr(db.session, "commit", commit)
+    return calls
+
+
+def test_prune_retries_transient_database_errors(app, make_user, monkeypatch):
+    user = make_user()
+    audit.save_audit_event(user.id, "login", datetime.now(timezone.utc) - timedelta(days=400))
+    calls = failing_commits(monkeypatch, failures=2)
     no_propagation(app)
-    result = record_audit_event.delay(None, "login", NOW.isoformat())
+    result = prune_audit_events.delay()
     assert result.successful()
     assert len(calls) == 3
-    assert [event.action for event in events()] == ["login"]
+    monkeypatch.undo()
+    assert events() == []
 
 
-def test_record_audit_event_retries_are_bounded(app, monkeypatch):
-    def always_fails(*args, **kwargs):
-        always_fails.calls += 1
-        raise OperationalError("INSERT", {}, Exception("database is down"))
-
-    always_fails.calls = 0
-    monkeypatch.setattr(audit, "save_audit_event", always_fails)
+def test_prune_retries_are_bounded(app, monkeypatch):
+    calls = failing_commits(monkeypatch, failures=100)
     no_propagation(app)
-    result = record_audit_event.delay(None, "login", NOW.isoformat())
+    result = prune_audit_events.delay()
     assert result.failed()
     assert isinstance(result.result, OperationalError)
-    assert always_fails.calls == record_audit_event.max_retries + 1 == 6
-    assert record_audit_event.retry_backoff is True
-    assert record_audit_event.retry_backoff_max == 60
+    assert len(calls) == prune_audit_events.max_retries + 1 == 6
+    assert prune_audit_events.retry_backoff is True
+    assert prune_audit_events.retry_backoff_max == 60
+    monkeypatch.undo()
 
 
 def test_save_audit_event_rolls_back_on_error(app, monkeypatch):
@@ -184,7 +202,7 @@ def test_save_audit_event_rolls_back_on_error(app, monkeypatch):
 
     monkeypatch.setattr(db.session, "commit", fail)
     with pytest.raises(OperationalError):
-        audit.save_audit_event(None, "login", NOW.isoformat())
+        audit.save_audit_event(None, "login", NOW)
     monkeypatch.undo()
     assert events() == []
 
@@ -193,7 +211,7 @@ def test_prune_deletes_events_older_than_the_retention(app, make_user):
     user = make_user()
     now = datetime.now(timezone.utc)
     for days in (1, 89, 91, 400):
-        audit.save_audit_event(user.id, "login", (now - timedelta(days=days)).isoformat())
+        audit.save_audit_event(user.id, "login", now - timedelta(days=days))
     assert prune_audit_events.delay().get() == 2
     assert len(events()) == 2
     assert prune_audit_events.delay(days=0).get() == 2

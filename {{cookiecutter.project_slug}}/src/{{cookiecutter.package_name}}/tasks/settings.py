@@ -51,14 +51,18 @@ class Settings:
             "interval_start": 0,
             "interval_max": 1,
 {%- if cookiecutter.celery_broker == "redis" %}
-            # Seconds to wait for a reply from Redis: a hung server fails a publish (and the
-            # audit event is recorded directly) instead of holding the request.
+            # Seconds to wait for a reply from Redis: a hung server fails a publish (the page
+            # answers 503) instead of holding the request.
             "socket_timeout": 2,
             "socket_connect_timeout": 2,
             # Seconds before Redis hands a message that was never acknowledged (its worker was
             # killed) to another worker: above task_time_limit, so a task still running is
             # never delivered twice. Redis's default is an hour.
             "visibility_timeout": 390,
+            # Each worker looks for such messages every 10 s (kombu's default scans on every
+            # 10th look, every 100 s), so a killed worker's task restarts within 400 s.
+            "unacked_restore_interval": 10,
+            "unacked_restore_throttle": 1,
 {%- endif %}
         },
 {%- if cookiecutter.celery_broker == "redis" %}
