@@ -507,7 +507,9 @@ def nginx_config_for_tests(
     scratch.mkdir(parents=True, exist_ok=True)
     text = conf.read_text(encoding="utf-8")
     text = text.replace("server web:8000", f"server 127.0.0.1:{upstream_port}")
-    text = text.replace("listen 80 default_server", f"listen 127.0.0.1:{listen_port} default_server")
+    text = text.replace(
+        "listen 80 default_server", f"listen 127.0.0.1:{listen_port} default_server"
+    )
     text = re.sub(r"^user\s+[^;]+;\n", "", text, flags=re.MULTILINE)
     text = re.sub(r"^pid\s+[^;]+;", f"pid {scratch}/nginx.pid;", text, flags=re.MULTILINE)
     temp_paths = "".join(

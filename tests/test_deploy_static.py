@@ -275,12 +275,12 @@ def test_stalled_uploads_through_nginx_never_hold_the_gunicorn_worker(baked, tmp
         project / "docker" / "nginx.conf", tmp_path / "nginx", app_port, proxy_port
     )
     servers = [
-        subprocess.Popen(  # noqa: S603  (the test's own command lines)
+        subprocess.Popen(
             [gunicorn(), "-c", str(project / "gunicorn.conf.py"), "deploy_check_app:app"],
             cwd=project, env=env, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         ),
-        subprocess.Popen(  # noqa: S603
+        subprocess.Popen(
             [nginx(), "-e", "stderr", "-p", str(tmp_path / "nginx"), "-c", str(conf),
              "-g", "daemon off;"],
             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -195,6 +195,14 @@ def test_own_test_suite_passes_with_its_coverage_gate(project):
     assert "Required test coverage of" in text and "reached" in text, text[-2000:]
 
 
+def test_pages_pass_in_chromium_with_no_csp_violation(project):
+    """The project's browser tests (``make test-browser``): every page at phone and desktop
+    width with no CSP violation, script error or sideways scroll. .ci/run installs Chromium."""
+    out = run(project, ".venv/bin/pytest", "-m", "browser", "--no-cov")
+    assert out.returncode == 0, show(out)
+    assert " passed" in out.stdout, show(out)
+
+
 def test_flask_init_migrates_to_head_and_models_match(initialized, database_env):
     again = run(initialized, ".venv/bin/flask", "init", env=database_env)
     assert again.returncode == 0, show(again)  # safe to re-run

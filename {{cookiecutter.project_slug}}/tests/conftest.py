@@ -29,7 +29,7 @@ import os
 import secrets
 {%- endif %}
 import socket
-{%- if server_db or cookiecutter.use_redis %}
+{%- if server_db or cookiecutter.use_redis or cookiecutter.use_mongodb %}
 import threading
 {%- endif %}
 from collections.abc import Callable, Iterator
@@ -98,7 +98,7 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-{%- if server_db or cookiecutter.use_redis %}
+{%- if server_db or cookiecutter.use_redis or cookiecutter.use_mongodb %}
 
 
 def answer_within(seconds: float, call: Callable[[], TestResponse]) -> TestResponse:

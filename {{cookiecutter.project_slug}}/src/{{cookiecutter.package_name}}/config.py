@@ -87,9 +87,11 @@ class BaseConfig:
             "connect_timeout": 5,
             # Seconds PyMySQL waits for each read from or write to the server: a server that
             # stops answering (hung, frozen, cut off) fails the query instead of holding the
-            # request. Migrations lift both (migrations/env.py).
-            "read_timeout": 15,
-            "write_timeout": 15,
+            # request; with the pool's reconnect attempt, a request gives up within 2 x 10 s,
+            # inside gunicorn's 30 s. Migrations lift both (migrations/env.py); raise them for
+            # tasks that run longer queries.
+            "read_timeout": 10,
+            "write_timeout": 10,
         },
 {%- endif %}
 {%- if cookiecutter.database == "mysql" %}

@@ -6,6 +6,7 @@ wiring, MongoDB being down) needs no server: it points the app at a closed port.
 """
 
 import logging
+import socket
 
 import pytest
 from pymongo import MongoClient
@@ -15,7 +16,7 @@ from {{ cookiecutter.package_name }}.activity import mongo
 from {{ cookiecutter.package_name }}.activity.feed import INDEXES, recent_events, record_event
 from {{ cookiecutter.package_name }}.config import ConfigError
 
-from ..conftest import PASSWORD, closed_port, requires_mongodb
+from ..conftest import PASSWORD, answer_within, closed_port, requires_mongodb
 
 MONGODB_DOWN = {
     "MONGODB_URI": f"mongodb://127.0.0.1:{closed_port()}/feed",
@@ -30,6 +31,7 @@ def test_client_is_lazy_and_built_from_config(app):
     assert isinstance(client, MongoClient)
     assert client.options.server_selection_timeout == 0.1
     assert client.options.pool_options.connect_timeout == 0.1
+    assert client.options.pool_options.socket_timeout == 0.1
     assert mongo.db.name == "feed"
 
 
@@ -79,6 +81,21 @@ def test_mongodb_down_ready_is_503(client):
     assert check["status"] == "fail"
     assert "error" not in check
     assert response.json["checks"]["database"]["status"] == "ok"
+
+
+def test_a_mongodb_that_never_answers_gives_503_on_ready_and_pages_still_render(make_app):
+    with socket.socket() as silent:  # accepts connections, never answers a byte
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        app = make_app(
+            MONGODB_URI=f"mongodb://127.0.0.1:{silent.getsockname()[1]}/feed",
+            MONGODB_TIMEOUT_MS=500,
+        )
+        client = app.test_client()
+        ready = answer_within(10, lambda: client.get("/health/ready"))
+        assert ready.status_code == 503
+        assert ready.json["checks"]["mongodb"]["status"] == "fail"
+        assert answer_within(10, lambda: client.get("/auth/login")).status_code == 200
 
 
 @down

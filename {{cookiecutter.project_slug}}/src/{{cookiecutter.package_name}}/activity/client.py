@@ -17,8 +17,9 @@ class Mongo:
     ``init_app`` only checks the URI; the client is made on first use, so an app that never
     touches MongoDB holds no client (and no pool threads), and each gunicorn worker makes its
     own after the fork. Even then nothing connects until the first operation, so the app starts
-    while MongoDB is down. ``MONGODB_TIMEOUT_MS`` bounds server selection and connecting. Use
-    ``mongo.db`` inside an app context, and ``mongo.close(app)`` when an app is discarded.
+    while MongoDB is down. ``MONGODB_TIMEOUT_MS`` bounds server selection, connecting and each
+    reply. Use ``mongo.db`` inside an app context, and ``mongo.close(app)`` when an app is
+    discarded.
     """
 
     def __init__(self) -> None:
@@ -53,6 +54,9 @@ class Mongo:
                     connect=False,
                     serverSelectionTimeoutMS=timeout,
                     connectTimeoutMS=timeout,
+                    # A server that stops answering on an open connection fails the call
+                    # (503) instead of holding the request: PyMongo waits forever by default.
+                    socketTimeoutMS=timeout,
                     tz_aware=True,
                 )
         return state["client"]
