@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -132,15 +133,49 @@ def celery_steps() -> list[str]:
     return [*lines, ""]
 
 
+def version_of(command: str) -> tuple[int, int] | None:
+    """(major, minor) of the Python that ``command`` on PATH runs, or None if there is none."""
+    path = shutil.which(command)
+    if path is None:
+        return None
+    try:
+        out = subprocess.run(
+            [path, "-c", "import sys; print(*sys.version_info[:2])"],
+            capture_output=True, text=True, timeout=10, check=True,
+        )  # fmt: skip
+        major, minor = out.stdout.split()
+        return int(major), int(minor)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+
+
+def interpreter() -> tuple[str, str | None]:
+    """The command that makes the project's venv, and a one-line warning when no Python on PATH
+    is new enough for its ``requires-python``."""
+    wanted = ANSWERS["python_version"]
+    needed = tuple(int(part) for part in wanted.split("."))
+    for command in ("python3", f"python{wanted}"):
+        found = version_of(command)
+        if found is not None and found >= needed:
+            return command, None
+    have = version_of("python3")
+    return f"python{wanted}", (
+        f"WARNING: the project needs Python >= {wanted}, and python3 here is "
+        f"{'.'.join(map(str, have)) if have else 'missing'}: install it with "
+        f"`uv python install {wanted}` (then `uv venv -p {wanted}`) or `pyenv install {wanted}`"
+    )
+
+
 def next_steps() -> str:
     slug = ANSWERS["project_slug"]
+    python, warning = interpreter()
     return "\n".join(
         [
             "",
             f"Baked {slug}/ (with a fresh SECRET_KEY in .env, which git ignores). Next steps:",
             "",
             f"    cd {slug}",
-            f"    python{ANSWERS['python_version']} -m venv .venv && . .venv/bin/activate",
+            f"    {python} -m venv .venv && . .venv/bin/activate",
             "    python -m pip install --upgrade pip && pip install -e '.[dev]'",
             "    flask init                                 # create the database tables and roles",
             "    flask create-admin --email you@example.com # asks for a password",
@@ -149,6 +184,7 @@ def next_steps() -> str:
             "",
             *celery_steps(),
             *ignored_answers(),
+            *([warning, ""] if warning else []),
         ]
     )
 

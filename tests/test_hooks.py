@@ -10,6 +10,7 @@ import ast
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -430,7 +431,7 @@ def test_bake_prints_the_next_steps(cookies, capfd):
     assert result.exit_code == 0
     for step in (
         f"cd {DEFAULT_SLUG}",
-        "python3.12 -m venv .venv && . .venv/bin/activate",
+        "python3 -m venv .venv && . .venv/bin/activate",
         "python -m pip install --upgrade pip && pip install -e '.[dev]'",
         "flask init",
         "flask create-admin --email you@example.com",
@@ -438,6 +439,24 @@ def test_bake_prints_the_next_steps(cookies, capfd):
         "pytest",
     ):
         assert step in out
+
+
+def test_a_python_older_than_the_project_needs_is_named_in_one_warning(cookies, capfd):
+    result = bake(cookies, python_version="3.13")
+    out = capfd.readouterr().out
+    assert result.exit_code == 0
+    python3 = subprocess.run(
+        ["python3", "-c", "import sys; print(sys.version_info >= (3, 13))"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    warnings = [line for line in out.splitlines() if line.startswith("WARNING:")]
+    if python3.stdout.strip() == "True" or shutil.which("python3.13"):
+        assert warnings == []
+    else:
+        assert len(warnings) == 1
+        assert "needs Python >= 3.13" in warnings[0]
+        assert "uv python install 3.13" in warnings[0]
+        assert "python3.13 -m venv .venv" in out
 
 
 def test_answers_reach_the_hooks_as_data(cookies, capfd):

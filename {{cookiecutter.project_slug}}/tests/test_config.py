@@ -121,5 +121,26 @@ def test_production_accepts_a_real_key_and_secures_cookies(monkeypatch):
     assert not app.debug
 
 
+@pytest.mark.parametrize("method", ["pbkdf2:sha256:1", "pbkdf2:sha256:599999", "plain", None])
+def test_production_refuses_a_cheap_password_hash(monkeypatch, method):
+    monkeypatch.setenv("FLASK_SECRET_KEY", GOOD_KEY)
+    with pytest.raises(ConfigError, match=r"^PASSWORD_HASH_METHOD .* too weak"):
+        create_app("production", PASSWORD_HASH_METHOD=method)
+
+
+@pytest.mark.parametrize(
+    "method", ["scrypt", "scrypt:32768:8:1", "pbkdf2:sha256", "pbkdf2:sha256:600000"]
+)
+def test_production_accepts_scrypt_and_strong_pbkdf2(monkeypatch, method):
+    monkeypatch.setenv("FLASK_SECRET_KEY", GOOD_KEY)
+    app = create_app("production", PASSWORD_HASH_METHOD=method)
+    assert app.config["PASSWORD_HASH_METHOD"] == method
+
+
+def test_the_test_suite_hashes_cheaply_and_the_app_with_scrypt(app, make_user):
+    assert make_user().password_hash.startswith("pbkdf2:sha256:1$")
+    assert create_app("development").config["PASSWORD_HASH_METHOD"] == "scrypt"
+
+
 def test_check_secret_key_accepts_32_characters():
     check_secret_key("s" * 32)

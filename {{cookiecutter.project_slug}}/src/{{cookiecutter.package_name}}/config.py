@@ -28,6 +28,8 @@ from .security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 PLACEHOLDER_SECRET_KEYS = frozenset({"", "dev", "change-me"})
 #: Shortest SECRET_KEY production accepts, in characters; ``secrets.token_hex(32)`` gives 64.
 MIN_SECRET_KEY_LENGTH = 32
+#: Fewest PBKDF2-HMAC-SHA256 rounds production accepts (OWASP Password Storage Cheat Sheet).
+MIN_PBKDF2_ROUNDS = 600_000
 {%- if cookiecutter.database == "sqlite" %}
 #: The database when ``DATABASE_URL`` is unset: ``None`` means ``app.db`` in the instance folder.
 DEFAULT_DATABASE_URL: str | None = None
@@ -105,6 +107,9 @@ class BaseConfig:
     # per worker process) unless a feature backs the cache with its server; see create_app.
     CACHE_DEFAULT_TIMEOUT = 300
     LOG_LEVEL = "INFO"
+    # Werkzeug's generate_password_hash method for new passwords; stored hashes name their own
+    # method, so a change applies to passwords set afterwards.
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (a hash method, not a password)
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -156,6 +161,9 @@ class TestingConfig(BaseConfig):
 {%- endif %}
     WTF_CSRF_ENABLED = False
     LOG_LEVEL = "WARNING"
+    # One PBKDF2 round: tests log in hundreds of times and need no slow hash (about 0.3 s per
+    # scrypt hash here). Never a method for real passwords.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"  # noqa: S105  (a hash method)
 
 
 class ProductionConfig(BaseConfig):
@@ -207,6 +215,7 @@ def load(app: Flask, config_name: str, overrides: dict[str, object]) -> None:
 {%- endif %}
     if config_name == "production":
         check_secret_key(app.config.get("SECRET_KEY"))
+        check_password_hash_method(app.config.get("PASSWORD_HASH_METHOD"))
 
 
 def add_settings(
@@ -244,6 +253,27 @@ def add_settings(
             app.config[name] = {**value, **current}
         elif name not in app.config:
             app.config[name] = value
+
+
+def check_password_hash_method(method: object) -> None:
+    """Refuse a ``PASSWORD_HASH_METHOD`` too cheap for stored passwords: scrypt (Werkzeug's
+    default) passes, and PBKDF2 with at least :data:`MIN_PBKDF2_ROUNDS` rounds.
+
+    Raises:
+        ConfigError: in one line, naming the method and what to use instead.
+    """
+    text = method if isinstance(method, str) else ""
+    kind, _, rest = text.partition(":")
+    if kind == "scrypt":
+        return
+    if kind == "pbkdf2":
+        rounds = rest.partition(":")[2]
+        if not rounds or (rounds.isdigit() and int(rounds) >= MIN_PBKDF2_ROUNDS):
+            return  # Werkzeug's own PBKDF2 default is above the floor
+    raise ConfigError(
+        f"PASSWORD_HASH_METHOD {text!r} is too weak for stored passwords: use 'scrypt' or "
+        f"'pbkdf2:sha256:{MIN_PBKDF2_ROUNDS}' or more rounds"
+    )
 
 
 def check_secret_key(secret_key: object) -> None:

@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime, timezone
 from functools import cache
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,11 +42,21 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def hash_password(password: str) -> str:
+    """A salted hash of ``password`` by the current app's ``PASSWORD_HASH_METHOD`` (Werkzeug's
+    ``generate_password_hash``: scrypt, except in the test suite's config)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 @cache
+def _unknown_user_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
 def unknown_user_hash() -> str:
     """A hash made like every user's, checked when the email is unknown: a login for an address
     nobody uses costs the same time as a wrong password, so timing shows no registered emails."""
-    return generate_password_hash(secrets.token_hex(16))
+    return _unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def new_session_token() -> str:
@@ -142,11 +153,11 @@ class User(UserMixin, db.Model):
         return db.session.scalar(db.select(cls).filter_by(session_token=token))
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash of ``password`` (Werkzeug's ``generate_password_hash``, scrypt).
+        """Store a salted hash of ``password`` (:func:`hash_password`).
 
         A new password ends the user's sessions (:meth:`rotate_session_token`).
         """
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
         self.rotate_session_token()
 
     def check_password(self, password: str) -> bool:
