@@ -226,8 +226,10 @@ def get(url: str) -> tuple[int, str, str]:
         return error.code, error.headers.get_content_type(), error.read().decode()
 
 
-def start_gunicorn(project: Path, port: int, env: dict[str, str]) -> subprocess.Popen:
-    command = [".venv/bin/gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+def start_gunicorn(
+    project: Path, port: int, env: dict[str, str], workers: int = 1
+) -> subprocess.Popen:
+    command = [".venv/bin/gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     # Newer gunicorn opens a control socket under ~/.gunicorn; tests must not share or leave one.
     if "--no-control-socket" in run(project, ".venv/bin/gunicorn", "--help").stdout:
         command.append("--no-control-socket")
@@ -280,6 +282,50 @@ def test_gunicorn_serves_health_with_the_baked_secret(initialized, database_env,
             }, body
         else:
             assert status == 200, body
+    finally:
+        output = stop(server)
+    assert "Traceback" not in output, output
+
+
+def wait_until_serving(server: subprocess.Popen, port: int) -> None:
+    deadline = time.monotonic() + BOOT_SECONDS
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            get(f"http://127.0.0.1:{port}/health/ping")
+            return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"gunicorn did not serve on port {port}:\n{stop(server)}")
+
+
+def member_counts(port: int, times: int) -> set[int]:
+    """The member counts that ``times`` views of the home page show."""
+    counts = set()
+    for _ in range(times):
+        _, _, body = get(f"http://127.0.0.1:{port}/")
+        found = re.search(r"(\d+) members? so far", body)
+        assert found, body[:2000]
+        counts.add(int(found[1]))
+    return counts
+
+
+def test_every_gunicorn_worker_sees_a_new_member_at_once(initialized, database_env):
+    """Two workers, a user added by `flask create-admin` in a third process: no view of the home
+    page may show the old count (a per-worker cache would, until its entries expire)."""
+    port = free_port()
+    server = start_gunicorn(initialized, port, dict(database_env), workers=2)
+    try:
+        wait_until_serving(server, port)
+        before = member_counts(port, 12)  # enough views to reach, and fill, both workers
+        assert len(before) == 1, before
+        password = "copper kettle under the stairs 42\n"
+        added = subprocess.run(
+            [".venv/bin/flask", "create-admin", "--email", f"w{port}@example.com"],
+            cwd=initialized, env=database_env, input=password * 2,
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert added.returncode == 0, show(added)
+        assert member_counts(port, 12) == {before.pop() + 1}
     finally:
         output = stop(server)
     assert "Traceback" not in output, output

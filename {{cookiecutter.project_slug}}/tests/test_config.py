@@ -69,13 +69,12 @@ def test_cache_is_configurable(monkeypatch):
 {%- if cookiecutter.use_redis %}
     assert create_app("development").config["CACHE_TYPE"] == "RedisCache"
 {%- else %}
-    assert create_app("development").config["CACHE_TYPE"] == "SimpleCache"
+    assert create_app("development").config["CACHE_TYPE"] == "NullCache"
 {%- endif %}
-    monkeypatch.setenv("FLASK_CACHE_TYPE", "NullCache")
-    monkeypatch.setenv("FLASK_CACHE_NO_NULL_WARNING", "true")
+    monkeypatch.setenv("FLASK_CACHE_TYPE", "SimpleCache")
     monkeypatch.setenv("FLASK_CACHE_DEFAULT_TIMEOUT", "60")
     app = create_app("development")
-    assert app.config["CACHE_TYPE"] == "NullCache"
+    assert app.config["CACHE_TYPE"] == "SimpleCache"
     assert app.config["CACHE_DEFAULT_TIMEOUT"] == 60
 
 

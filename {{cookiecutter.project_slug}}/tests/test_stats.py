@@ -1,4 +1,9 @@
-"""The cached user statistics on the home and admin pages, and their invalidation."""
+"""The cached user statistics on the home and admin pages, and their invalidation.
+{%- if not cookiecutter.use_redis %}
+
+The project caches nothing by default (``NullCache``: no server every worker shares); these
+tests run on ``SimpleCache``, as a shared backend would behave in one process.
+{% endif %}"""
 
 import logging
 
@@ -9,6 +14,10 @@ from {{ cookiecutter.package_name }}.models import User
 from {{ cookiecutter.package_name }}.stats import USER_STATS_KEY, invalidate_user_stats, user_stats
 
 from .conftest import PASSWORD
+{%- if not cookiecutter.use_redis %}
+
+pytestmark = pytest.mark.parametrize("app", [{"CACHE_TYPE": "SimpleCache"}], indirect=True)
+{%- endif %}
 
 
 def test_home_page_shows_the_member_count(client, make_user):

@@ -94,7 +94,10 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     # After the features: one may back the cache with its server (Redis does), and the
     # extension of another may register error handlers of its own (flask-smorest does), which
     # these replace; a feature shapes its errors through errors.add_responder instead.
-    app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    # No feature gave the cache a server: cache nothing, since an in-process cache would hold
+    # its own counts in each gunicorn worker and an invalidation would reach only one of them.
+    app.config.setdefault("CACHE_TYPE", "NullCache")
+    app.config.setdefault("CACHE_NO_NULL_WARNING", True)  # NullCache is chosen here, on purpose
     cache.init_app(app)
     errors.register(app)
     return app

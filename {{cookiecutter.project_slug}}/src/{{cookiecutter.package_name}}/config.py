@@ -103,8 +103,8 @@ class BaseConfig:
 {%- endif %}
     }
 {%- endif %}
-    # Flask-Caching: seconds an entry lives. CACHE_TYPE defaults to an in-process cache (one
-    # per worker process) unless a feature backs the cache with its server; see create_app.
+    # Flask-Caching: seconds an entry lives. CACHE_TYPE is NullCache (nothing cached) unless a
+    # feature backs the cache with a server every worker shares; see create_app.
     CACHE_DEFAULT_TIMEOUT = 300
     LOG_LEVEL = "INFO"
     # Werkzeug's generate_password_hash method for new passwords; stored hashes name their own
