@@ -431,7 +431,7 @@ def test_bake_prints_the_next_steps(cookies, capfd):
     assert result.exit_code == 0
     for step in (
         f"cd {DEFAULT_SLUG}",
-        "python3 -m venv .venv && . .venv/bin/activate",
+        " -m venv .venv && . .venv/bin/activate",  # python3, or python3.11 when it is older
         "python -m pip install --upgrade pip && pip install -e '.[dev]'",
         "flask init",
         "flask create-admin --email you@example.com",
