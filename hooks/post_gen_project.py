@@ -154,11 +154,12 @@ def interpreter() -> tuple[str, str | None]:
     is new enough for its ``requires-python``."""
     wanted = ANSWERS["python_version"]
     needed = tuple(int(part) for part in wanted.split("."))
-    for command in ("python3", f"python{wanted}"):
-        found = version_of(command)
-        if found is not None and found >= needed:
-            return command, None
     have = version_of("python3")
+    if have is not None and have >= needed:
+        return "python3", None
+    exact = version_of(f"python{wanted}")
+    if exact is not None and exact >= needed:
+        return f"python{wanted}", None
     return f"python{wanted}", (
         f"WARNING: the project needs Python >= {wanted}, and python3 here is "
         f"{'.'.join(map(str, have)) if have else 'missing'}: install it with "

@@ -82,13 +82,15 @@ def visit(page: Page, url: str, expected_status: int = 200) -> None:
     assert response is not None
     assert response.status == expected_status, url
     page.wait_for_load_state("networkidle")
-    check(page, url)
+    check(page, url, error_page=expected_status >= 400)
 
 
-def check(page: Page, where: str) -> None:
-    problems = page.evaluate("window.__problems") + page.console_errors  # type: ignore[attr-defined]
-    # The browser's own console line for an expected error status is not a problem.
-    problems = [p for p in problems if "Failed to load resource" not in p]
+def check(page: Page, where: str, error_page: bool = False) -> None:
+    console: list[str] = page.console_errors  # type: ignore[attr-defined]
+    problems = page.evaluate("window.__problems") + console
+    console.clear()  # each check judges what happened since the one before
+    if error_page:  # the browser logs the page's own error status; that one is expected
+        problems = [p for p in problems if "Failed to load resource" not in p]
     assert problems == [], f"{where}: {problems}"
     # Nothing wider than the screen: no sideways scrolling on a phone.
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -128,7 +130,7 @@ def test_pages_of_a_logged_in_admin(page, live_server, make_user):
     response = page.goto(live_server + "/activity/")
     assert response is not None
     page.wait_for_load_state("networkidle")
-    check(page, "/activity/")
+    check(page, "/activity/", error_page=response.status >= 400)
 {%- endif %}
     page.click("form[action$='/auth/logout'] [type=submit]")
     page.wait_for_load_state("networkidle")

@@ -97,7 +97,7 @@ def locked_users_table(app: Flask, database_url: str) -> Iterator[None]:
 
 
 def test_a_locked_table_gives_503_within_the_lock_timeout(
-    make_app, database_url, app, locked_users_table
+    make_app, database_url, locked_users_table
 ):
     waiting = make_app(
         SQLALCHEMY_DATABASE_URI=database_url,

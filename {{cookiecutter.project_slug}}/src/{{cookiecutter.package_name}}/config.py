@@ -65,7 +65,7 @@ class BaseConfig:
     SQLALCHEMY_ENGINE_OPTIONS = {
         "pool_pre_ping": True,
         "pool_recycle": 1800,
-        # A connection waits at most pool_timeout seconds for a free pooled connection.
+        # Seconds a request waits for a free pooled connection before it fails (503).
         "pool_timeout": 10,
 {%- if cookiecutter.database == "postgresql" %}
         "connect_args": {
