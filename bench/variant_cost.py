@@ -6,8 +6,8 @@ thing every level does. Then, per variant:
 * static level: bake + the static checks of DESIGN section 4 that run per variant (ruff check,
   ruff format --check, compileall, TOML/YAML/JSON parsing), for ``--sample`` variants spread
   over the static level's bakes (the 3-way covering array);
-* variant level (``--install K``, default 1): bake, its own venv with uv, ``pip install -e
-  '.[dev]'`` and its own pytest, for the first K variants of the covering array. Those suites
+* variant level (``--install K``, default 1): bake, its own venv with uv, ``pip install -e .
+  --group dev`` and its own pytest, for the first K variants of the covering array. Those suites
   use the real services on 127.0.0.1 (PostgreSQL, MariaDB, Redis, RabbitMQ) as the variant
   needs; ``--install 0`` leaves this level out.
 
@@ -120,7 +120,7 @@ def variant_level(project: Path, python_version: str) -> float:
     started = time.perf_counter()
     run([uv, "venv", "-q", "--python", python, ".venv"], project, env)
     install = [uv, "pip", "install", "-q", "--compile-bytecode", "--python", ".venv/bin/python"]
-    run([*install, "-e", ".[dev]"], project, env)
+    run([*install, "-e", ".", "--group", "dev"], project, env)
     run([".venv/bin/pytest", "-q", "-p", "no:cacheprovider"], project, env)
     return time.perf_counter() - started
 

@@ -125,12 +125,27 @@ def celery_steps() -> list[str]:
     if broker == "none":
         return []
     app = f"{ANSWERS['package_name']}.tasks.celery_app"
-    lines = [f"Background tasks (Celery, broker: {broker}), each in its own terminal:", ""]
+    lines = [
+        f"Background tasks (Celery, broker: {broker}): `make dev` runs the web server, a worker",
+        "and beat together (Procfile.dev); or each in its own terminal:",
+        "",
+    ]
     lines.append(f"    celery -A {app} worker --loglevel=INFO")
     lines.append(f"    celery -A {app} beat --loglevel=INFO")
-    if ANSWERS["use_flower"]:
+    if ANSWERS["use_flower"] and broker in {"redis", "rabbitmq"}:
         lines.append(f"    celery -A {app} flower   # user:password in .env FLOWER_BASIC_AUTH")
     return [*lines, ""]
+
+
+def lock_steps() -> list[str]:
+    """The lock file step, for a project whose CI installs from ``uv.lock``."""
+    if ANSWERS["ci_tool"] == "none":
+        return []
+    return [
+        "CI installs with `uv sync --locked`: run `make lock` (needs uv) and commit uv.lock",
+        "and requirements.lock before the first push.",
+        "",
+    ]
 
 
 def version_of(command: str) -> tuple[int, int] | None:
@@ -177,12 +192,15 @@ def next_steps() -> str:
             "",
             f"    cd {slug}",
             f"    {python} -m venv .venv && . .venv/bin/activate",
-            "    python -m pip install --upgrade pip && pip install -e '.[dev]'",
+            "    python -m pip install --upgrade pip && pip install -e . --group dev",
             "    flask init                                 # create the database tables and roles",
             "    flask create-admin --email you@example.com # asks for a password",
             "    flask run                                  # http://127.0.0.1:5000/",
             "    pytest                                     # the project's tests + coverage gate",
             "",
+            "(Or with uv: `uv sync && . .venv/bin/activate` instead of the venv and pip lines.)",
+            "",
+            *lock_steps(),
             *celery_steps(),
             *ignored_answers(),
             *([warning, ""] if warning else []),

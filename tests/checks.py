@@ -135,8 +135,6 @@ VOCABULARY_ALLOWED: list[tuple[str, re.Pattern, str]] = [
     ("*.py", re.compile(r'"options": "-c '), "libpq's parameter name"),
     # HTTP header names: X-Frame-Options, X-Content-Type-Options.
     ("*", re.compile(r"\bX-[\w-]*-Options\b"), "an HTTP header's name"),
-    # pyproject's standard table name.
-    ("pyproject.toml", re.compile(r"optional-dependencies"), "PEP 621"),
 ]
 
 
@@ -356,13 +354,14 @@ def requirement_key(text: str) -> str:
 
 
 def requirement_findings(project: Path, variant: dict) -> list[str]:
-    """pyproject's ``dependencies`` and dev extra name exactly the manifest's requirements."""
-    meta = read_toml(project / "pyproject.toml")["project"]
+    """pyproject's ``dependencies`` and ``dev`` group name exactly the manifest's requirements."""
+    pyproject = read_toml(project / "pyproject.toml")
+    meta = pyproject["project"]
     expected = facts(variant)
     found = []
     for kind, baked in (
         ("requirements", meta.get("dependencies", [])),
-        ("dev_requirements", meta.get("optional-dependencies", {}).get("dev", [])),
+        ("dev_requirements", pyproject.get("dependency-groups", {}).get("dev", [])),
     ):
         have = {requirement_key(text) for text in baked}
         want = {requirement_key(text) for text in expected[kind]}
@@ -560,6 +559,11 @@ def run_groovy_lint(*files: Path) -> subprocess.CompletedProcess:
 def run_workflow_check(*workflows: Path) -> subprocess.CompletedProcess:
     command = [check_jsonschema(), "--builtin-schema", "vendor.github-workflows"]
     return run([*command, *map(str, workflows)], workflows[0].parent)
+
+
+def run_dependabot_check(*configs: Path) -> subprocess.CompletedProcess:
+    command = [check_jsonschema(), "--builtin-schema", "vendor.dependabot"]
+    return run([*command, *map(str, configs)], configs[0].parent)
 
 
 # --- one template file, rendered without a bake ----------------------------------------------

@@ -29,7 +29,7 @@ variants = pytest.mark.parametrize(
 
 
 def flower_on(variant: dict) -> bool:
-    return variant["celery_broker"] != "none" and variant.get("use_flower", True)
+    return variant["celery_broker"] in {"redis", "rabbitmq"} and variant.get("use_flower", True)
 
 
 def matches(project: Path, pattern: re.Pattern) -> list[str]:
@@ -104,3 +104,13 @@ def test_flower_without_celery_is_ignored_and_said_so(cookies):
     result = bake(cookies, celery_broker="none", use_flower=True)
     assert result.exit_code == 0, result.exception
     assert matches(result.project_path, NO_FLOWER) == []
+
+
+def test_flower_on_the_sqlalchemy_transport_is_ignored_and_said_so(cookies, capfd):
+    from conftest import bake
+
+    result = bake(cookies, celery_broker="sqlalchemy", use_flower=True)
+    assert result.exit_code == 0, result.exception
+    assert matches(result.project_path, NO_FLOWER) == []
+    out = capfd.readouterr().out
+    assert "Note: use_flower was ignored: kombu's SQLAlchemy transport has no broadcast" in out

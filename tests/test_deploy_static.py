@@ -39,6 +39,7 @@ from checks import (
     output,
     run,
     run_compose,
+    run_dependabot_check,
     run_groovy_lint,
     run_gunicorn_config,
     run_hadolint,
@@ -144,8 +145,8 @@ def test_docs_match_the_variant(baked, variant):
     assert ("GitHub Actions" in readme) is (ci_tool == "github")
     assert "make wheelhouse" in readme and "make install-offline" in readme
     makefile = texts["Makefile"]
-    assert "pip wheel . -w wheelhouse" in makefile
-    assert "pip install --no-index --find-links wheelhouse" in makefile
+    assert "-m pip wheel . pip 'hatchling>=1.27' --group dev -w wheelhouse" in makefile
+    assert "pip install --no-index --find-links wheelhouse -e . --group dev" in makefile
 
 
 @parametrize_over(docker_variants())
@@ -348,6 +349,20 @@ def test_workflow_matches_the_schema(baked, variant):
     assert "workflow_dispatch" in jobs["deploy"]["if"]
     python = chosen(variant, "python_version")
     assert jobs["test"]["steps"][1]["with"]["python-version"] == python
+    assert {"run": "uv sync --locked"} in jobs["test"]["steps"]
+    assert {"run": "uv sync --locked"} in jobs["lint"]["steps"]
+
+
+@parametrize_over(ci_variants("github"))
+def test_dependabot_matches_the_schema_and_watches_each_ecosystem(baked, variant):
+    config = baked.get(variant).project_path / ".github" / "dependabot.yml"
+    checked = run_dependabot_check(config)
+    assert checked.returncode == 0, output(checked)
+    ecosystems = {
+        entry["package-ecosystem"] for entry in yaml.safe_load(config.read_text())["updates"]
+    }
+    docker = {"docker", "docker-compose"} if chosen(variant, "use_docker") else set()
+    assert ecosystems == {"uv", "github-actions", *docker}
 
 
 # --- every checker rejects a known-bad file ----------------------------------------------------

@@ -344,10 +344,10 @@ def test_every_ignored_answer_bakes_the_same_project(tmp_path):
     from cookiecutter.main import cookiecutter
 
     config = _config_file(str(tmp_path / "replay"))
-    for rule in RULES["ignored"]:
+    for number, rule in enumerate(RULES["ignored"]):
         trees = []
         for value in SPACE[rule["option"]]:
-            folder = tmp_path / f"{rule['option']}-{value}"
+            folder = tmp_path / f"{number}-{rule['option']}-{value}"
             folder.mkdir()
             with contextlib.redirect_stdout(None):
                 trees.append(

@@ -432,7 +432,7 @@ def test_bake_prints_the_next_steps(cookies, capfd):
     for step in (
         f"cd {DEFAULT_SLUG}",
         " -m venv .venv && . .venv/bin/activate",  # python3, or python3.11 when it is older
-        "python -m pip install --upgrade pip && pip install -e '.[dev]'",
+        "python -m pip install --upgrade pip && pip install -e . --group dev",
         "flask init",
         "flask create-admin --email you@example.com",
         "flask run",

@@ -152,7 +152,9 @@ def project(cookies_session, variant) -> Path:
         "--python",
         ".venv/bin/python",
         "-e",
-        ".[dev]",
+        ".",
+        "--group",
+        "dev",
     )
     assert installed.returncode == 0, show(installed)
     venv_python = run(path, ".venv/bin/python", "-c", "import sys; print(sys.version_info[:2])")
@@ -193,6 +195,71 @@ def test_own_test_suite_passes_with_its_coverage_gate(project):
     assert out.returncode == 0, show(out)
     assert " passed" in text
     assert "Required test coverage of" in text and "reached" in text, text[-2000:]
+
+
+def test_make_lock_pins_what_uv_sync_installs(project, tmp_path):
+    """`make lock` writes uv.lock and requirements.lock (hashes, for pip); `uv sync --locked`
+    accepts the lock, the check the baked CI files run first."""
+    env = clean_env(project)
+    env["PATH"] = f"{Path(uv_bin()).parent}{os.pathsep}{env['PATH']}"
+    try:
+        out = run(project, "make", "lock", env=env)
+        assert out.returncode == 0, show(out)
+        pins = (project / "requirements.lock").read_text(encoding="utf-8")
+        assert re.search(r"^flask==[\d.]+ \\$", pins, re.M | re.I), pins[:2000]
+        assert "--hash=sha256:" in pins
+        assert not re.search(r"^-e |^\.", pins, re.M), "the project itself is not pinned"
+        env["UV_PROJECT_ENVIRONMENT"] = str(tmp_path / "venv")
+        synced = run(project, uv_bin(), "sync", "--locked", "--dry-run", env=env)
+        assert synced.returncode == 0, show(synced)
+    finally:
+        for name in ("uv.lock", "requirements.lock"):
+            (project / name).unlink(missing_ok=True)
+
+
+#: The variant whose wheelhouse is installed and tested with the network out of reach.
+OFFLINE_VARIANT = "default"
+
+
+def test_installs_from_its_wheelhouse_and_passes_with_no_network(project, variant, tmp_path):
+    """`make wheelhouse` with the network, then in a network namespace with no route out (only
+    loopback): `make install-offline` into a new venv, and the suite passes there. One variant
+    (it has no servers to reach); the others check the targets' commands only."""
+    makefile = (project / "Makefile").read_text(encoding="utf-8")
+    assert "pip install --no-index --find-links wheelhouse -e . --group dev" in makefile
+    if variant_id(variant) != OFFLINE_VARIANT:
+        return
+    assert not servers(variant), "the offline variant must need no server"
+    ip = shutil.which("ip") or "/usr/sbin/ip"
+    if not Path(ip).exists():
+        pytest.fail("the offline install test needs iproute2's ip (apt-get install iproute2)")
+    built = run(project, "make", "wheelhouse", timeout=900)
+    assert built.returncode == 0, show(built)
+    namespace = f"flask-offline-{os.getpid()}"
+    added = subprocess.run([ip, "netns", "add", namespace], capture_output=True, text=True)
+    assert added.returncode == 0, f"ip netns add failed (needs root): {added.stderr}"
+    try:
+        inside = [ip, "netns", "exec", namespace]
+        assert subprocess.run([*inside, ip, "link", "set", "lo", "up"]).returncode == 0
+        probe = "import socket; socket.create_connection(('pypi.org', 443), timeout=3)"
+        reached = run(project, *inside, ".venv/bin/python", "-c", probe)
+        assert reached.returncode != 0, "the namespace can reach PyPI"
+        python = python_for(complete(variant)["python_version"])
+        venv = tmp_path / "offline-venv"
+        installed = run(
+            project, *inside, "make", "install-offline", f"VENV={venv}", f"PYTHON={python}"
+        )
+        assert installed.returncode == 0, show(installed)
+        env = clean_env(project)
+        env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+        suite = run(
+            project, *inside, str(venv / "bin" / "pytest"), "-p", "no:cacheprovider", env=env
+        )
+        assert suite.returncode == 0, show(suite)
+        assert " passed" in suite.stdout and "reached" in suite.stdout, suite.stdout[-2000:]
+    finally:
+        subprocess.run([ip, "netns", "delete", namespace], check=False)
+        shutil.rmtree(project / "wheelhouse", ignore_errors=True)
 
 
 def test_pages_pass_in_chromium_with_no_csp_violation(project):

@@ -148,15 +148,17 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
         "task_default_queue": queue,
     }
     # The project's engine settings may hold server-only arguments (connect_timeout), which
-    # SQLite refuses; this SQLite file needs none.
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=database_url,
-        SQLALCHEMY_ENGINE_OPTIONS={},
-        CELERY=celery,
-        DEMO_TASK_STEPS=4,
-        DEMO_TASK_DELAY=0.3,
-    )
+    # SQLite refuses; this SQLite file needs none. The app shares the workers' instance folder.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INSTANCE_PATH", str(folder / "instance"))
+        app = create_app(
+            "testing",
+            SQLALCHEMY_DATABASE_URI=database_url,
+            SQLALCHEMY_ENGINE_OPTIONS={},
+            CELERY=celery,
+            DEMO_TASK_STEPS=4,
+            DEMO_TASK_DELAY=0.3,
+        )
     try:
         with app.extensions["celery"].connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, interval_start=0, timeout=5)
@@ -225,6 +227,23 @@ def app(worker: Worker) -> Iterator[Flask]:
 def test_round_trip(worker, app):
     result = worker.start(long_task, kwargs={"total": 1, "delay": 0})
     assert result.get(timeout=TIMEOUT) == {"current": 1, "total": 1, "result": "Finished 1 steps."}
+
+
+def test_the_page_lists_the_worker_while_it_listens(worker, app, client, auth):
+    """/tasks/workers names a running worker, and no longer names it once it has stopped."""
+    auth.login()
+    queue = f"{worker.queues[0]}-listed"
+    process = worker.spawn(queue)
+
+    def names() -> list[str]:
+        response = client.get("/tasks/workers")
+        assert response.status_code == 200, response.text
+        return [name for name in response.json["workers"] if name.startswith(f"{queue}-")]
+
+    assert wait_for(names, "the new worker to be listed", timeout=10)
+    process.terminate()
+    process.wait(timeout=20)
+    wait_for(lambda: not names(), "the stopped worker to leave the list", timeout=10)
 
 
 def test_progress_through_the_http_api(worker, app, client, auth):

@@ -4,9 +4,18 @@ The tests against a real worker process are in test_celery_worker.py.
 """
 
 import importlib
+{%- if cookiecutter.celery_broker == "sqlalchemy" %}
+import os
+{%- endif %}
 import re
 import sys
+{%- if cookiecutter.celery_broker == "sqlalchemy" %}
+import time
+{%- endif %}
 from datetime import datetime, timedelta, timezone
+{%- if cookiecutter.celery_broker == "sqlalchemy" %}
+from types import SimpleNamespace
+{%- endif %}
 
 import pytest
 from celery import Celery
@@ -15,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
-from {{ cookiecutter.package_name }}.tasks import audit
+from {{ cookiecutter.package_name }}.tasks import audit{% if cookiecutter.celery_broker == "sqlalchemy" %}, workers{% endif %}
 from {{ cookiecutter.package_name }}.tasks.audit import prune_audit_events
 from {{ cookiecutter.package_name }}.tasks.demo import long_task
 from {{ cookiecutter.package_name }}.tasks.models import AuditEvent, TaskRun
@@ -246,6 +255,59 @@ def test_tasks_page_has_button_script_and_nav_link(client, auth, make_user):
     script.close()
 
 
+def test_tasks_page_says_when_no_worker_listens(client, auth, make_user):
+    make_user()
+    auth.login()
+    page = client.get("/tasks/").text
+    assert 'data-url="/tasks/workers"' in page
+    assert "No Celery worker is listening" in page
+    assert "<code>make worker</code>" in page
+    assert client.get("/tasks/workers").json == {"workers": []}
+    assert client.get("/tasks/workers").status_code == 200
+{%- if cookiecutter.celery_broker == "sqlalchemy" %}
+
+
+def test_a_worker_counts_as_listening_while_its_heartbeat_is_fresh(app):
+    folder = workers.heartbeat_folder(app)
+    folder.mkdir(parents=True)
+    (folder / "celery@fresh").touch()
+    stale = folder / "celery@stale"
+    stale.touch()
+    old = time.time() - workers.HEARTBEAT_STALE - 1
+    os.utime(stale, (old, old))
+    (folder / "not-a-worker").touch()
+    assert workers.listening_workers() == ["celery@fresh"]
+
+
+def test_the_heartbeat_step_keeps_its_file_fresh_and_deletes_it_on_stop(app, tmp_path):
+    celery = app.extensions["celery"]
+    heartbeat = next(step for step in celery.steps["worker"] if step.__name__ == "Heartbeat")
+    worker = SimpleNamespace(hostname="celery@here")
+    step = heartbeat(worker)
+    step.path = tmp_path / "unused"
+    step.start(worker)
+    path = workers.heartbeat_folder(app) / "celery@here"
+    deadline = time.monotonic() + 5
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers.listening_workers() == ["celery@here"]
+    step.stop(worker)
+    assert not path.exists()
+    assert step.thread is not None and not step.thread.is_alive()
+{%- else %}
+
+
+@broker_down
+def test_workers_is_503_when_the_broker_is_down(app, client, auth, make_user):
+    make_user()
+    auth.login()
+    response = client.get("/tasks/workers")
+    assert response.status_code == 503
+    assert response.json["error"]
+    assert "Retry-After" in response.headers
+{%- endif %}
+
+
 def test_start_long_task_and_poll_until_done(client, auth, make_user):
     make_user()
     auth.login()
@@ -324,7 +386,9 @@ def test_start_needs_the_csrf_token_header(client, make_user):
         "/auth/login",
         data={"email": "user@example.com", "password": PASSWORD, "csrf_token": token},
     )
-    assert client.post("/tasks/long").status_code == 400
+    refused = client.post("/tasks/long")
+    assert refused.status_code == 400
+    assert "CSRF" in refused.json["error"]
     page_token = re.search(r'data-csrf-token="([^"]+)"', client.get("/tasks/").text)[1]
     response = client.post("/tasks/long", headers={"X-CSRFToken": page_token})
     assert response.status_code == 202

@@ -3,10 +3,11 @@
 :func:`init_app` adds the settings of :mod:`.settings`, builds the Celery app from
 ``app.config["CELERY"]`` (:func:`celery_init_app`) and wires the rest of the feature: the audit
 trail of logins and logouts, the broker's readiness check, the ``/tasks/`` progress page and its
-JSON API, and the admin page's audit events. Every task runs inside the Flask app context
-(``FlaskTask``), so tasks use ``db`` and ``current_app`` like a view does. Tasks are declared
-with ``shared_task`` and take ids and plain JSON values, never ORM objects. The worker and beat
-load ``celery_app.py`` (``celery -A {{ cookiecutter.package_name }}.tasks.celery_app worker``).
+JSON API (with the workers that are listening), and the admin page's audit events. Every task
+runs inside the Flask app context (``FlaskTask``), so tasks use ``db`` and ``current_app`` like
+a view does. Tasks are declared with ``shared_task`` and take ids and plain JSON values, never
+ORM objects. The worker and beat load ``celery_app.py``
+(``celery -A {{ cookiecutter.package_name }}.tasks.celery_app worker``).
 """
 
 from collections.abc import Mapping
@@ -20,6 +21,9 @@ from .. import admin, config, errors, health, migrations
 from ..extensions import db
 from .models import AuditEvent, TaskRun
 from .settings import ENVIRON, Settings, TestingSettings
+{%- if cookiecutter.celery_broker == "sqlalchemy" %}
+from .workers import add_heartbeat, heartbeat_folder
+{%- endif %}
 
 bp = Blueprint(
     "tasks",
@@ -45,6 +49,10 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
+{%- if cookiecutter.celery_broker == "sqlalchemy" %}
+    # The transport has no broadcast, so workers say they are listening with a file instead.
+    add_heartbeat(celery_app, heartbeat_folder(app))
+{%- endif %}
     app.extensions["celery"] = celery_app
     return celery_app
 
@@ -92,6 +100,7 @@ def init_app(app: Flask) -> None:
     audit.connect_signals(app)
     health.add_check(app, "broker", check_broker)
     errors.add_unavailable(app, OperationalError)
+    errors.add_responder(app, views.json_errors)
     admin.add_section(app, "tasks/admin_audit_events.html", recent_audit_events)
     app.register_blueprint(bp, url_prefix="/tasks")
     migrations.add_revisions(app, "tasks", head="0003")

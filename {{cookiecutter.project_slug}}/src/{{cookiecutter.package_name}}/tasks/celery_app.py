@@ -1,4 +1,4 @@
-"""The Celery app for the worker{% if cookiecutter.use_flower %}, beat and Flower{% else %} and beat{% endif %}, built through ``create_app``.
+"""The Celery app for the worker{% if cookiecutter.celery_broker in ["redis", "rabbitmq"] and cookiecutter.use_flower %}, beat and Flower{% else %} and beat{% endif %}, built through ``create_app``.
 
     celery -A {{ cookiecutter.package_name }}.tasks.celery_app worker --loglevel=INFO
     celery -A {{ cookiecutter.package_name }}.tasks.celery_app beat --loglevel=INFO

@@ -1,16 +1,32 @@
-"""Routes: ``/tasks/`` (progress page), ``POST /tasks/long`` and ``GET /tasks/<task_id>`` (JSON)."""
+"""Routes: ``/tasks/`` (progress page), ``POST /tasks/long``, ``GET /tasks/workers`` and
+``GET /tasks/<task_id>`` (JSON)."""
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..main import add_nav_link
 from . import bp
 from .demo import long_task
 from .models import TaskRun
+from .workers import listening_workers
 
 add_nav_link(bp, "tasks.index", "Tasks")
+
+#: The routes that answer HTML; the others answer JSON, their errors included.
+HTML_ENDPOINTS = frozenset({"tasks.index", "tasks.static"})
+
+
+def json_errors(error: HTTPException) -> ResponseReturnValue | None:
+    """The errors of the JSON routes (a missing CSRF token, a broker down) as
+    ``{"error": message}`` with the error's status and headers, so the page's script can show
+    them; ``None`` (the HTML error page) anywhere else."""
+    if request.blueprint != "tasks" or request.endpoint in HTML_ENDPOINTS:
+        return None
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+    return {"error": error.description}, error.code or 500, headers
 
 
 @bp.route("/")
@@ -36,6 +52,14 @@ def start_long() -> ResponseReturnValue:
     db.session.commit()
     status_url = url_for("tasks.status", task_id=result.id)
     return {"task_id": result.id, "status_url": status_url}, 202, {"Location": status_url}
+
+
+@bp.route("/workers")
+@login_required
+def workers() -> ResponseReturnValue:
+    """``{"workers": [hostname, ...]}``: the Celery workers listening now (``[]`` for none), so
+    the page can say that a task would wait. 503 if the broker is down."""
+    return {"workers": listening_workers()}
 
 
 @bp.route("/<task_id>")

@@ -1,4 +1,5 @@
-// The /tasks/ page: start the demo task, then poll its status URL and draw the progress bar.
+// The /tasks/ page: say whether a worker is listening, start the demo task, then poll its
+// status URL and draw the progress bar.
 "use strict";
 
 (function () {
@@ -9,8 +10,29 @@
   const button = document.getElementById("start-task");
   const bar = document.getElementById("task-progress");
   const text = document.getElementById("task-status");
+  const workers = document.getElementById("task-workers");
+  const noWorker = document.getElementById("no-worker");
   const POLL_MS = 500;
+  // A task still PENDING after this long is waiting for a worker: look for one again.
+  const WAITING_MS = 3000;
   const FINISHED = ["SUCCESS", "FAILURE", "REVOKED"];
+
+  async function findWorkers() {
+    try {
+      const response = await fetch(workers.dataset.url, { headers: { Accept: "application/json" } });
+      const body = await response.json();
+      if (!response.ok) {
+        workers.textContent = "Error: " + (body.error || response.status);
+        return;
+      }
+      noWorker.hidden = body.workers.length > 0;
+      workers.textContent = body.workers.length
+        ? "Listening: " + body.workers.join(", ") + "."
+        : "No worker is listening.";
+    } catch (error) {
+      workers.textContent = "Could not look for workers: " + error;
+    }
+  }
 
   function show(state) {
     const total = state.total || 1;
@@ -26,7 +48,7 @@
     text.textContent = message;
   }
 
-  async function poll(url) {
+  async function poll(url, pendingSince) {
     const response = await fetch(url, { headers: { Accept: "application/json" } });
     const state = await response.json();
     if (!response.ok) {
@@ -37,9 +59,14 @@
     show(state);
     if (FINISHED.includes(state.state)) {
       button.disabled = false;
-    } else {
-      window.setTimeout(function () { poll(url); }, POLL_MS);
+      return;
     }
+    let since = state.state === "PENDING" ? pendingSince : Date.now();
+    if (Date.now() - since > WAITING_MS) {
+      findWorkers();
+      since = Date.now();
+    }
+    window.setTimeout(function () { poll(url, since); }, POLL_MS);
   }
 
   button.addEventListener("click", async function () {
@@ -55,6 +82,8 @@
       button.disabled = false;
       return;
     }
-    poll(body.status_url);
+    poll(body.status_url, Date.now());
   });
+
+  findWorkers();
 })();
