@@ -7,9 +7,18 @@ never pasted into code as they are:
   strings and YAML double-quoted scalars, and ``ensure_ascii=False`` keeps "ë" readable.
 - ``pyquote`` (Python): a string literal in the quote style ``ruff format`` keeps: double
   quotes, unless the text holds more double than single quotes (fewer escapes wins).
+
+And one global for the pre-gen hook:
+
+- ``template_choices()``: the choice variables of the template's ``cookiecutter.json``, read
+  while the hook is rendered. Cookiecutter renders a hook with the template folder as the
+  working directory (that is how it finds ``hooks/``), under ``cookiecutter`` and under cruft
+  alike, so this needs no ``_repo_dir`` (which cruft does not pass) and always reads the
+  template being baked, never a copy imported earlier.
 """
 
 import json
+from pathlib import Path
 
 from jinja2.ext import Extension
 
@@ -34,6 +43,21 @@ def pyquote(value: object) -> str:
     return mark + "".join(escaped) + mark
 
 
+def template_choices() -> list | None:
+    """``[name, choices]`` for each choice variable of the template being baked, in
+    ``cookiecutter.json`` order (a list: Jinja's ``tojson`` would sort a dict's keys), or None
+    when the working directory is not a template (the hook then fails with one line)."""
+    options_file = Path.cwd() / "cookiecutter.json"
+    if not (options_file.is_file() and (Path.cwd() / "hooks").is_dir()):
+        return None
+    options = json.loads(options_file.read_text(encoding="utf-8"))
+    return [
+        [name, choices]
+        for name, choices in options.items()
+        if not name.startswith("_") and isinstance(choices, list)
+    ]
+
+
 class QuoteExtension(Extension):
     """Registers the ``quote`` and ``pyquote`` filters."""
 
@@ -41,3 +65,11 @@ class QuoteExtension(Extension):
         super().__init__(environment)
         environment.filters["quote"] = quote
         environment.filters["pyquote"] = pyquote
+
+
+class TemplateChoicesExtension(Extension):
+    """Registers the ``template_choices()`` global (for hooks/pre_gen_project.py)."""
+
+    def __init__(self, environment):
+        super().__init__(environment)
+        environment.globals["template_choices"] = template_choices

@@ -16,9 +16,13 @@ import keyword
 import re
 import sys
 import unicodedata
-from pathlib import Path
 
 ANSWERS = json.loads(r'''{{ cookiecutter | tojson }}''')  # fmt: skip
+
+# [name, choices] of each choice variable in cookiecutter.json, read while this file is rendered
+# (local_extensions.template_choices; cookiecutter and cruft both render hooks in the template
+# folder, and cruft passes no ``_repo_dir``). null if it could not be read.
+CHOICES = json.loads(r'''{{ template_choices() | tojson }}''')  # fmt: skip
 
 # Soft keywords of every supported Python (``type`` became one in 3.12).
 SOFT_KEYWORDS = {"_", "case", "match", "type"}
@@ -228,16 +232,11 @@ CHECKS = {
 
 
 def template_choices() -> dict[str, list]:
-    """The choice variables of this template's cookiecutter.json (also right under --replay)."""
-    options_file = Path(ANSWERS.get("_repo_dir", "")) / "cookiecutter.json"
-    if not options_file.is_file():
-        raise SystemExit(f"ERROR: cannot read the template's options from {options_file}")
-    options = json.loads(options_file.read_text(encoding="utf-8"))
-    return {
-        name: choices
-        for name, choices in options.items()
-        if not name.startswith("_") and isinstance(choices, list)
-    }
+    """The choice variables of this template's cookiecutter.json (also right under --replay,
+    whose answers can be anything, and under cruft)."""
+    if not isinstance(CHOICES, list):
+        raise SystemExit("ERROR: cannot read the template's options from its cookiecutter.json")
+    return dict(CHOICES)
 
 
 def shown(value: object) -> str:
