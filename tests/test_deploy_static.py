@@ -145,7 +145,10 @@ def test_docs_match_the_variant(baked, variant):
     assert ("GitHub Actions" in readme) is (ci_tool == "github")
     assert "make wheelhouse" in readme and "make install-offline" in readme
     makefile = texts["Makefile"]
-    assert "-m pip wheel . pip 'hatchling>=1.27' --group dev -w wheelhouse" in makefile
+    assert (
+        "-m pip wheel . pip 'hatchling>=1.27' 'editables>=0.3' --group dev -w wheelhouse"
+        in makefile
+    )
     assert "pip install --no-index --find-links wheelhouse -e . --group dev" in makefile
 
 
