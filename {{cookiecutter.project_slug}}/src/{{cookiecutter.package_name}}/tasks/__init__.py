@@ -11,6 +11,7 @@ load ``celery_app.py`` (``celery -A {{ cookiecutter.package_name }}.tasks.celery
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from celery import Celery, Task
 from flask import Blueprint, Flask, current_app
@@ -20,6 +21,13 @@ from .. import admin, config, errors, health, migrations
 from ..extensions import db
 from .models import AuditEvent, TaskRun
 from .settings import ENVIRON, Settings, TestingSettings
+
+if TYPE_CHECKING:
+    # celery-types makes Task generic (its arguments and result); Celery's own class takes no
+    # parameters at run time.
+    BaseTask = Task[Any, Any]
+else:
+    BaseTask = Task
 
 bp = Blueprint(
     "tasks",
@@ -37,12 +45,12 @@ def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app for ``app``, make it the default and store it as
     ``app.extensions["celery"]``."""
 
-    class FlaskTask(Task):
+    class FlaskTask(BaseTask):
         def __call__(self, *args: object, **kwargs: object) -> object:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app: Celery = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app
