@@ -195,6 +195,13 @@ def test_own_test_suite_passes_with_its_coverage_gate(project):
     assert "Required test coverage of" in text and "reached" in text, text[-2000:]
 
 
+def test_src_passes_mypy_strict(project):
+    """``make typecheck``: mypy --strict on src/ with the bake's own [tool.mypy] settings."""
+    out = run(project, ".venv/bin/mypy")
+    assert out.returncode == 0, show(out)
+    assert "Success: no issues found" in out.stdout, show(out)
+
+
 def test_pages_pass_in_chromium_with_no_csp_violation(project):
     """The project's browser tests (``make test-browser``): every page at phone and desktop
     width with no CSP violation, script error or sideways scroll. .ci/run installs Chromium."""
