@@ -197,6 +197,13 @@ def test_own_test_suite_passes_with_its_coverage_gate(project):
     assert "Required test coverage of" in text and "reached" in text, text[-2000:]
 
 
+def test_src_passes_mypy_strict(project):
+    """``make typecheck``: mypy --strict on src/ with the bake's own [tool.mypy] settings."""
+    out = run(project, ".venv/bin/mypy")
+    assert out.returncode == 0, show(out)
+    assert "Success: no issues found" in out.stdout, show(out)
+
+
 def test_make_lock_pins_what_uv_sync_installs(project, tmp_path):
     """`make lock` writes uv.lock and requirements.lock (hashes, for pip); `uv sync --locked`
     accepts the lock, the check the baked CI files run first."""

@@ -68,8 +68,11 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
         # A malformed URL or a missing driver: say so in one line, not a traceback.
         raise config.ConfigError(f"DATABASE_URL cannot be used: {error}") from None
     migrate.init_app(app, db, render_as_batch=True)
-    if configure_alembic not in migrate.configure_callbacks:  # `migrate` outlives each app
-        migrate.configure(configure_alembic)
+    # `migrate` outlives each app. The ignores: types-Flask-Migrate's Config is no alembic
+    # Config (the stub cannot inherit one yet), though Flask-Migrate's is one, as
+    # configure_alembic expects.
+    if configure_alembic not in migrate.configure_callbacks:  # type: ignore[comparison-overlap]
+        migrate.configure(configure_alembic)  # type: ignore[arg-type]
     login_manager.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
@@ -115,4 +118,5 @@ def trust_proxy_headers(app: Flask) -> None:
         for name in ("x_for", "x_proto", "x_host", "x_port", "x_prefix")
     }
     if any(counts.values()):
-        app.wsgi_app = ProxyFix(app.wsgi_app, **counts)
+        # Flask's documented way to add WSGI middleware, though it types wsgi_app as a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, **counts)  # type: ignore[method-assign]

@@ -37,7 +37,8 @@ def add_unavailable(app: Flask, *exception_types: type[BaseException]) -> None:
 def render_error(error: HTTPException) -> ResponseReturnValue:
     """Answer an HTTP error: the first responder's response, else ``errors/error.html`` with
     the error's own headers (``Allow`` on a 405, ``Retry-After`` on a 503)."""
-    for responder in current_app.extensions.get("error_responders", []):
+    responders: list[Responder] = current_app.extensions.get("error_responders", [])
+    for responder in responders:
         if (response := responder(error)) is not None:
             return response
     headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]

@@ -1,6 +1,8 @@
 """The core's extension objects, created unbound and bound to an app in ``create_app``
 (Flask's init_app pattern). Each feature package keeps its own next to its code."""
 
+from typing import TYPE_CHECKING
+
 from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -27,6 +29,18 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as FlaskSQLAlchemyModel
+
+    class Model(Base, FlaskSQLAlchemyModel):
+        """What ``db.Model`` is to a type checker: :class:`Base` with Flask-SQLAlchemy's
+        ``query`` and table naming mixed in. mypy cannot take an attribute (``db.Model``) as a
+        base class, so models subclass this name instead."""
+
+else:
+    Model = db.Model
+
 migrate = Migrate()
 csrf = CSRFProtect()
 cache = Cache()

@@ -40,7 +40,7 @@ def count_users() -> UserStats:
 def user_stats() -> UserStats:
     """The user statistics from the cache, counted and cached on a miss."""
     try:
-        stats = cache.get(USER_STATS_KEY)
+        stats: UserStats | None = cache.get(USER_STATS_KEY)
     except Exception:  # any cache backend failure: serve from the database instead
         current_app.logger.warning("cache unavailable; counting users in the database")
         return count_users()

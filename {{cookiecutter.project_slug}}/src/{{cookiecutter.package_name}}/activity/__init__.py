@@ -10,11 +10,12 @@ and ``user_logged_out``, and the app's ``user_registered``.
 import click
 from flask import Flask, g
 from flask.cli import with_appcontext
-from flask_login import user_logged_in, user_logged_out
+from flask_login import AnonymousUserMixin, user_logged_in, user_logged_out
 from pymongo.errors import ConnectionFailure, PyMongoError
 
 from .. import config, errors, health
 from ..cli import first_line
+from ..models import User
 from ..signals import user_registered
 from .client import Mongo, mongo
 from .feed import ensure_indexes, record_event
@@ -48,19 +49,19 @@ def mongo_init_command() -> None:
     click.echo(f"MongoDB indexes ready: {', '.join(names)}.")
 
 
-def on_registered(sender: Flask, user: object, **extra: object) -> None:
+def on_registered(sender: Flask, user: User, **extra: object) -> None:
     record_event(user, "register")
     # Registering logs the new user in; the feed shows that as the one register event.
     g.activity_registered = user
 
 
-def on_login(sender: Flask, user: object, **extra: object) -> None:
+def on_login(sender: Flask, user: User, **extra: object) -> None:
     if g.pop("activity_registered", None) is not user:
         record_event(user, "login")
 
 
-def on_logout(sender: Flask, user: object, **extra: object) -> None:
-    if getattr(user, "is_authenticated", False):  # logging out while logged out sends anonymous
+def on_logout(sender: Flask, user: User | AnonymousUserMixin, **extra: object) -> None:
+    if isinstance(user, User):  # logging out while logged out sends the anonymous user
         record_event(user, "logout")
 
 

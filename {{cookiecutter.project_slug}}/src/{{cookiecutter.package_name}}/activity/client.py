@@ -1,6 +1,7 @@
 """The MongoDB client extension."""
 
 from threading import Lock
+from typing import Any
 
 from flask import Flask, current_app
 from pymongo import MongoClient
@@ -43,7 +44,7 @@ class Mongo:
         app.extensions["mongo"] = {"client": None}
 
     @property
-    def client(self) -> MongoClient:
+    def client(self) -> MongoClient[dict[str, Any]]:
         """The current app's client, made on first use."""
         state = current_app.extensions["mongo"]
         with self._lock:
@@ -59,10 +60,11 @@ class Mongo:
                     socketTimeoutMS=timeout,
                     tz_aware=True,
                 )
-        return state["client"]
+        client: MongoClient[dict[str, Any]] = state["client"]
+        return client
 
     @property
-    def db(self) -> Database:
+    def db(self) -> Database[dict[str, Any]]:
         """The database named in ``MONGODB_URI``."""
         return self.client.get_default_database()
 

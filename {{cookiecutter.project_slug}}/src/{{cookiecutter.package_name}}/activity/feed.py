@@ -28,7 +28,7 @@ INDEXES = [
 ]
 
 
-def events() -> Collection:
+def events() -> Collection[dict[str, Any]]:
     """The ``activity`` collection of the current app's MongoDB database."""
     return mongo.db[COLLECTION]
 

@@ -6,6 +6,8 @@ The API's ``init_app`` hands :func:`http_error_response` to the app's error hand
 token callbacks in ``security.py`` build their 401s with :func:`error_response`.
 """
 
+from typing import Any
+
 from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -18,7 +20,7 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(code: int, message: str, errors: dict | None = None) -> Response:
+def error_response(code: int, message: str, errors: dict[str, Any] | None = None) -> Response:
     """A JSON error response with status ``code``; 401s also say how to authenticate."""
     body: dict[str, object] = {
         "code": code,

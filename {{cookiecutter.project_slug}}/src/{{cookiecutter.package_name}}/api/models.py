@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from ..models.user import User, utcnow
 
 #: Longest title and body, in characters; the API refuses longer ones with 422.
@@ -14,7 +14,7 @@ TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 10_000
 
 
-class Note(db.Model):
+class Note(Model):
     """A note owned by one user; deleting the user deletes their notes."""
 
     __tablename__ = "notes"
@@ -33,7 +33,7 @@ class Note(db.Model):
         return f"<Note {self.id} of user {self.owner_id}>"
 
 
-class RevokedToken(db.Model):
+class RevokedToken(Model):
     """One revoked token. Rows whose ``expires_at`` has passed can be deleted at any time."""
 
     __tablename__ = "revoked_tokens"

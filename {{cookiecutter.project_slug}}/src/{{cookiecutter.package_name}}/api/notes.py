@@ -1,5 +1,7 @@
 """``/api/v1/notes``: each user creates, reads, changes and deletes their own notes."""
 
+from collections.abc import Sequence
+
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 from flask_smorest import Blueprint
@@ -24,7 +26,8 @@ def own_note_or_404(note_id: int) -> Note:
     select = db.select(Note).filter_by(
         id=valid_id_or_404(note_id, "Note"), owner_id=current_user.id
     )
-    return one_or_404(select, "Note")
+    note: Note = one_or_404(select, "Note")
+    return note
 
 
 @bp.route("")
@@ -34,7 +37,9 @@ class Notes(MethodView):
     @bp.arguments(NoteQuerySchema, location="query")
     @bp.response(200, NoteSchema(many=True))
     @bp.paginate()
-    def get(self, query: dict[str, str], pagination_parameters: PaginationParameters):
+    def get(
+        self, query: dict[str, str], pagination_parameters: PaginationParameters
+    ) -> Sequence[Note]:
         """List my notes, newest first; filter by part of the title."""
         select = (
             db.select(Note)

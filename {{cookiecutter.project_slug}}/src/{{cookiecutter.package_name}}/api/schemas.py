@@ -17,7 +17,9 @@ from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 class UTCDateTime(fields.DateTime):
     """An ISO 8601 time with its offset. Times are stored in UTC; SQLite drops the offset."""
 
-    def _serialize(self, value: datetime | None, attr: str | None, obj: object, **kwargs):
+    def _serialize(
+        self, value: datetime | None, attr: str | None, obj: object, **kwargs: Any
+    ) -> str | float | None:
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return super()._serialize(value, attr, obj, **kwargs)

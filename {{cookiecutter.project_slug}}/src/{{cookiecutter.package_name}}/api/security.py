@@ -37,7 +37,7 @@ def session_claim(user: User) -> dict[str, str]:
 
 
 @jwt.user_lookup_loader
-def load_user(_header: dict, payload: dict[str, Any]) -> User | None:
+def load_user(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
     """The user a valid token was issued for, as ``flask_jwt_extended.current_user``; ``None``
     (401) when that user is gone or their session token changed since (``sid``), which also
     keeps a deleted user's tokens from reaching a new user given the same id."""
@@ -48,7 +48,7 @@ def load_user(_header: dict, payload: dict[str, Any]) -> User | None:
 
 
 @jwt.token_in_blocklist_loader
-def token_revoked(_header: dict, payload: dict[str, Any]) -> bool:
+def token_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
     """A token is refused once ``POST /api/v1/auth/revoke`` has stored its ``jti``."""
     return RevokedToken.is_revoked(payload["jti"])
 
@@ -64,17 +64,17 @@ def invalid_token(reason: str) -> Response:
 
 
 @jwt.expired_token_loader
-def expired_token(_header: dict, _payload: dict) -> Response:
+def expired_token(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:
     return error_response(401, "Token has expired")
 
 
 @jwt.revoked_token_loader
-def revoked_token(_header: dict, _payload: dict) -> Response:
+def revoked_token(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:
     return error_response(401, "Token has been revoked")
 
 
 @jwt.user_lookup_error_loader
-def unknown_user(_header: dict, _payload: dict) -> Response:
+def unknown_user(_header: dict[str, Any], _payload: dict[str, Any]) -> Response:
     return error_response(401, "The token's user no longer exists or has logged out")
 
 

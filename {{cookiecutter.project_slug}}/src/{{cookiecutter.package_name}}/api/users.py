@@ -1,5 +1,7 @@
 """``/api/v1/users``: list users, read one, change a user's role (permission ``users.manage``)."""
 
+from collections.abc import Sequence
+
 from flask.views import MethodView
 from flask_jwt_extended import current_user
 from flask_smorest import Blueprint, abort
@@ -26,7 +28,9 @@ class Users(MethodView):
     @bp.arguments(UserQuerySchema, location="query")
     @bp.response(200, UserSchema(many=True))
     @bp.paginate()
-    def get(self, query: dict[str, str], pagination_parameters: PaginationParameters):
+    def get(
+        self, query: dict[str, str], pagination_parameters: PaginationParameters
+    ) -> Sequence[User]:
         """List users, oldest first; filter by part of the email and by role."""
         select = db.select(User).order_by(User.id)
         if "email" in query:
@@ -43,7 +47,10 @@ class UserItem(MethodView):
     @bp.response(200, UserSchema)
     def get(self, user_id: int) -> User:
         """Get one user."""
-        return one_or_404(db.select(User).filter_by(id=valid_id_or_404(user_id, "User")), "User")
+        user: User = one_or_404(
+            db.select(User).filter_by(id=valid_id_or_404(user_id, "User")), "User"
+        )
+        return user
 
     @bp.arguments(UserRoleSchema)
     @bp.response(200, UserSchema)
@@ -54,7 +61,9 @@ class UserItem(MethodView):
         Refused with 409 for your own account and for the last user who can manage users
         (the same rule as the admin page: ``User.change_role``).
         """
-        user = one_or_404(db.select(User).filter_by(id=valid_id_or_404(user_id, "User")), "User")
+        user: User = one_or_404(
+            db.select(User).filter_by(id=valid_id_or_404(user_id, "User")), "User"
+        )
         # The schema admits only names of ROLES, which Role.seed creates together, and this
         # user has one of them: the role exists.
         role = db.session.scalars(db.select(Role).filter_by(name=change["role"])).one()

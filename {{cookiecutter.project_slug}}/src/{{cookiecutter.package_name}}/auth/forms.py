@@ -38,10 +38,10 @@ class RegistrationForm(FlaskForm):
 
     def validate_password(self, field: PasswordField) -> None:
         """WTForms inline validator: the password rule of :mod:`.passwords`."""
-        if problem := password_problem(field.data, self.email.data or ""):
+        if problem := password_problem(field.data or "", self.email.data or ""):
             raise ValidationError(problem)
 
     def validate_email(self, field: EmailField) -> None:
         """WTForms inline validator: the address must not belong to an existing user."""
-        if User.find_by_email(field.data) is not None:
+        if User.find_by_email(field.data or "") is not None:
             raise ValidationError("This email is already registered.")

@@ -3,6 +3,7 @@
 import math
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -24,7 +25,7 @@ def load_user(session_token: str) -> User | None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register() -> str | Response:
+def register() -> ResponseReturnValue:
     """Show the registration form; on a valid POST create the user and log them in.
 
     A site whose roles were never seeded (``flask init`` not run) answers 503 with a notice and
@@ -35,7 +36,8 @@ def register() -> str | Response:
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            user = User.create(form.email.data, form.password.data)
+            # DataRequired has passed: both fields hold text.
+            user = User.create(form.email.data or "", form.password.data or "")
         except LookupError as error:
             db.session.rollback()
             current_app.logger.error("registration unavailable: %s", error)
@@ -43,7 +45,9 @@ def register() -> str | Response:
             return render_template("auth/register.html", form=form), 503
         db.session.commit()
         invalidate_user_stats()
-        user_registered.send(current_app._get_current_object(), user=user)
+        # The app itself, not the proxy: receivers connect to one app as the sender. Flask
+        # types current_app as the Flask it stands for, without the proxy's own method.
+        user_registered.send(current_app._get_current_object(), user=user)  # type: ignore[attr-defined]
         login_user(user)
         flash("Welcome! Your account is ready.", "success")
         return redirect(url_for("main.index"))
@@ -51,7 +55,7 @@ def register() -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> ResponseReturnValue:
     """Show the login form; on valid credentials log in and go to ``next`` if it is same-site.
 
     A wrong email and a wrong password get the same message and cost the same time, so the
@@ -62,7 +66,7 @@ def login() -> str | Response:
         return redirect(safe_next_path(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data
+        email = form.email.data or ""  # DataRequired has passed: both fields hold text
         try:
             throttle.check(email)
         except Throttled as refusal:
@@ -70,7 +74,7 @@ def login() -> str | Response:
             flash(f"Too many failed logins. Try again in {minutes} minutes.", "error")
             headers = {"Retry-After": str(refusal.retry_after)}
             return render_template("auth/login.html", form=form), 429, headers
-        user = User.authenticate(email, form.password.data)
+        user = User.authenticate(email, form.password.data or "")
         if user is not None:
             throttle.clear(email)
             login_user(user, remember=form.remember_me.data)

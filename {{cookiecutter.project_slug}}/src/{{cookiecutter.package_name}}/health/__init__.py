@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, current_app, jsonify
+from flask.sansio.app import App
 from flask.typing import ResponseReturnValue
 
 from ..extensions import db
@@ -17,7 +18,7 @@ from ..extensions import db
 bp = Blueprint("health", __name__)
 
 
-def add_check(app: Flask, name: str, check: Callable[[], None]) -> None:
+def add_check(app: App, name: str, check: Callable[[], None]) -> None:
     """Run ``check`` as ``name`` on ``/health/ready``; it returns nothing and raises when its
     service is unusable. Call it from a feature's ``init_app``."""
     app.extensions.setdefault("health_checks", {})[name] = check
@@ -50,7 +51,7 @@ def ready() -> ResponseReturnValue:
     (milliseconds). Why a check failed goes to the log, not to the body: the address is public,
     and a driver's message names hosts, ports and users.
     """
-    results = {}
+    results: dict[str, dict[str, str | float]] = {}
     for name, check in registered_checks(current_app).items():
         started = time.perf_counter()
         try:

@@ -3,10 +3,10 @@
 from sqlalchemy import Double, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """One failed login, counted under one throttle key (an account, a client, or the pair).
 
     Rows older than ``LOGIN_THROTTLE_WINDOW`` no longer count and are deleted as new failures

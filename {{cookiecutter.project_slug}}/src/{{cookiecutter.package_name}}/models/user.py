@@ -11,7 +11,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
+from ..extensions import Model, db
 
 #: The roles ``flask init`` seeds, with the permission names each grants. Code checks
 #: permissions, never role names, so a new role is a row here and not a code change.
@@ -64,7 +64,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Permission(db.Model):
+class Permission(Model):
     """A named right, e.g. ``admin.access``, checked by ``permission_required``."""
 
     __tablename__ = "permissions"
@@ -76,7 +76,7 @@ class Permission(db.Model):
         return f"<Permission {self.name}>"
 
 
-class Role(db.Model):
+class Role(Model):
     """A named set of permissions; every user has exactly one role."""
 
     __tablename__ = "roles"
@@ -111,7 +111,7 @@ class Role(db.Model):
             role.permissions = {permissions[name] for name in granted}
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who can log in with an email address and a password."""
 
     __tablename__ = "users"
@@ -150,7 +150,8 @@ class User(UserMixin, db.Model):
     @classmethod
     def find_by_session_token(cls, token: str) -> "User | None":
         """The user whose current session token is ``token``, or ``None``."""
-        return db.session.scalar(db.select(cls).filter_by(session_token=token))
+        user: User | None = db.session.scalar(db.select(cls).filter_by(session_token=token))
+        return user
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password`` (:func:`hash_password`).
@@ -215,7 +216,9 @@ class User(UserMixin, db.Model):
     @classmethod
     def find_by_email(cls, email: str) -> "User | None":
         """Return the user with this email address (any case), or ``None``."""
-        return db.session.scalar(db.select(cls).filter_by(email=cls.normalize_email(email)))
+        select = db.select(cls).filter_by(email=cls.normalize_email(email))
+        user: User | None = db.session.scalar(select)
+        return user
 
     @classmethod
     def create(cls, email: str, password: str, role_name: str = DEFAULT_ROLE) -> "User":

@@ -36,7 +36,8 @@ class RedisClient:
     @property
     def client(self) -> Redis:
         """The current app's client."""
-        return current_app.extensions["redis"]
+        client: Redis = current_app.extensions["redis"]
+        return client
 
 
 redis_client = RedisClient()

@@ -12,6 +12,7 @@ ORM objects. The worker and beat load ``celery_app.py``
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from celery import Celery, Task
 from flask import Blueprint, Flask, current_app
@@ -24,6 +25,13 @@ from .settings import ENVIRON, Settings, TestingSettings
 {%- if cookiecutter.celery_broker == "sqlalchemy" %}
 from .workers import add_heartbeat, heartbeat_folder
 {%- endif %}
+
+if TYPE_CHECKING:
+    # celery-types makes Task generic (its arguments and result); Celery's own class takes no
+    # parameters at run time.
+    BaseTask = Task[Any, Any]
+else:
+    BaseTask = Task
 
 bp = Blueprint(
     "tasks",
@@ -41,12 +49,12 @@ def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app for ``app``, make it the default and store it as
     ``app.extensions["celery"]``."""
 
-    class FlaskTask(Task):
+    class FlaskTask(BaseTask):
         def __call__(self, *args: object, **kwargs: object) -> object:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app: Celery = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
 {%- if cookiecutter.celery_broker == "sqlalchemy" %}

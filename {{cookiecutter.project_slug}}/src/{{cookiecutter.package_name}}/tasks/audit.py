@@ -7,14 +7,16 @@ runs :func:`prune_audit_events` later, to keep the table at ``AUDIT_RETENTION_DA
 """
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from celery import shared_task
 from flask import Flask, current_app, request
-from flask_login import user_logged_in, user_logged_out
+from flask_login import AnonymousUserMixin, user_logged_in, user_logged_out
+from sqlalchemy import CursorResult
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from ..models.user import utcnow
+from ..models.user import User, utcnow
 from .models import AuditEvent
 
 
@@ -68,7 +70,8 @@ def prune_audit_events(days: int | None = None) -> int:
     except SQLAlchemyError:
         db.session.rollback()
         raise
-    return result.rowcount
+    # A DELETE's result is a CursorResult; scoped_session.execute is typed as a plain Result.
+    return cast(CursorResult[Any], result).rowcount
 
 
 def record_request_event(action: str, user_id: int) -> int:
@@ -88,12 +91,12 @@ def record_request_event(action: str, user_id: int) -> int:
     )
 
 
-def on_login(sender: Flask, user: object, **extra: object) -> None:
+def on_login(sender: Flask, user: User, **extra: object) -> None:
     record_request_event("login", user.id)
 
 
-def on_logout(sender: Flask, user: object, **extra: object) -> None:
-    if getattr(user, "is_authenticated", False):  # logging out while logged out sends anonymous
+def on_logout(sender: Flask, user: User | AnonymousUserMixin, **extra: object) -> None:
+    if isinstance(user, User):  # logging out while logged out sends the anonymous user
         record_request_event("logout", user.id)
 
 

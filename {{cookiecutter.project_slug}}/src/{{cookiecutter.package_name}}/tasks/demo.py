@@ -2,12 +2,13 @@
 
 import os
 import time
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
 
 @shared_task(bind=True)
-def long_task(self, total: int = 20, delay: float = 0.5) -> dict:
+def long_task(self: "Task[Any, Any]", total: int = 20, delay: float = 0.5) -> dict[str, object]:
     """Do ``total`` steps of ``delay`` seconds, reporting ``PROGRESS`` with current/total.
 
     Safe to run twice (acks_late redelivers it when its worker process dies mid-task).

@@ -6,11 +6,11 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models.user import User, utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One security-relevant action by a user, e.g. ``login`` or ``logout``."""
 
     __tablename__ = "audit_events"
@@ -29,7 +29,7 @@ class AuditEvent(db.Model):
         return f"<AuditEvent {self.action} user={self.user_id}>"
 
 
-class TaskRun(db.Model):
+class TaskRun(Model):
     """A background task a user started; its state lives in the Celery result backend."""
 
     __tablename__ = "task_runs"
