@@ -224,6 +224,29 @@ def test_make_lock_pins_what_uv_sync_installs(project, tmp_path):
             (project / name).unlink(missing_ok=True)
 
 
+def test_pre_commit_hooks_pass_on_a_fresh_repository(project, tmp_path):
+    """`pre-commit run --all-files` in a new git repository of the project: its local hooks
+    find their tools in .venv (on PATH) and need no network."""
+    copy = tmp_path / "repo"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".venv", "*.pyc", "instance"))
+    env = clean_env(project)
+    env.update(
+        PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.com",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.com",
+    )
+    for command in (["git", "init", "-q"], ["git", "add", "-A"]):
+        out = run(copy, *command, env=env)
+        assert out.returncode == 0, show(out)
+    hooks = run(copy, str(project / ".venv" / "bin" / "pre-commit"), "run", "--all-files", env=env)
+    assert hooks.returncode == 0, show(hooks)
+    assert re.search(r"^ruff check\.+Passed$", hooks.stdout, re.M), show(hooks)
+    assert re.search(r"^ruff format\.+Passed$", hooks.stdout, re.M), show(hooks)
+    assert re.search(r"^mypy\.+Passed$", hooks.stdout, re.M), show(hooks)
+
+
 #: The variant whose wheelhouse is installed and tested with the network out of reach.
 OFFLINE_VARIANT = "default"
 

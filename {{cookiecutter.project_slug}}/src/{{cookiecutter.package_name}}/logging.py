@@ -26,5 +26,10 @@ def configure(app: Flask) -> None:
                 },
             },
             "root": {"level": app.config["LOG_LEVEL"], "handlers": ["stdout"]},
+{%- if cookiecutter.celery_broker != "none" %}
+            # At DEBUG this one prints the source of every task signature Celery builds (about
+            # 30 multi-line dumps at each worker start), which drowns the lines that matter.
+            "loggers": {"celery.utils.functional": {"level": "INFO"}},
+{%- endif %}
         }
     )

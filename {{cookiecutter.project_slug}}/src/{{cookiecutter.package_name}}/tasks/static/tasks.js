@@ -27,7 +27,7 @@
       }
       noWorker.hidden = body.workers.length > 0;
       workers.textContent = body.workers.length
-        ? "Listening: " + body.workers.join(", ") + "."
+        ? (body.workers.length > 1 ? "Workers" : "Worker") + " listening: " + body.workers.join(", ") + "."
         : "No worker is listening.";
     } catch (error) {
       workers.textContent = "Could not look for workers: " + error;

@@ -1,0 +1,123 @@
+"""How long a baked project's own test suite takes, next to references measured in the same run.
+
+Bakes one project (the default answers, or ``key=value`` arguments), installs it with uv into
+its own venv (``-e . --group dev``, as the variant level does), then times, ``--rounds`` times
+each and interleaved:
+
+* the suite as ``pytest`` runs it: coverage and its gate included, the browser tests left out;
+* reference 1: ``pytest --collect-only``, the fixed cost of starting pytest and importing the
+  app and every test module, which no test can avoid;
+* reference 2: the same suite with the production password hashing (``scrypt``, Werkzeug's
+  default) in place of the testing config's one-round PBKDF2, which is what the suite cost
+  before the testing config chose cheap hashing.
+
+It prints the test count, the median seconds, the milliseconds per test and the ratios. The suite
+uses the real services on 127.0.0.1 that the bake needs. Run it with the tox env that has the
+tools (cookiecutter, uv):
+
+    .tox/variants/bin/python bench/suite_time.py [--rounds 3] [database=postgresql ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from variant_cost import bake, run  # noqa: E402
+
+from option_space import DEFAULTS, minimal  # noqa: E402  (needs the tests folder on sys.path)
+
+#: A pytest plugin, loaded with ``-p``, that gives the testing config the production hashing.
+#: The config is imported at session start, after coverage has started, so coverage still
+#: sees the whole module; the one test that asserts the cheap hashing is left out of that run.
+SCRYPT_PLUGIN = """\
+import importlib
+import os
+
+
+def pytest_sessionstart(session):
+    config = importlib.import_module(os.environ["BENCH_PACKAGE"] + ".config")
+    config.TestingConfig.PASSWORD_HASH_METHOD = "scrypt"
+"""
+CHEAP_HASH_TEST = "not test_the_test_suite_hashes_cheaply"
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
+    """(seconds, stdout) of ``command``; a failure stops the benchmark with its output."""
+    started = time.perf_counter()
+    out = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{out.stdout[-3000:]}{out.stderr[-3000:]}")
+    return seconds, out.stdout
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="timed runs of each command")
+    parser.add_argument("answers", nargs="*", help="cookiecutter answers as key=value")
+    args = parser.parse_args()
+    answers = dict(answer.split("=", 1) for answer in args.answers)
+    variant = {**DEFAULTS, **answers}
+
+    from conftest import python_for
+
+    uv = shutil.which("uv") or sys.exit("uv is not installed")
+    python = python_for(variant["python_version"]) or sys.exit(
+        f"Python {variant['python_version']} is not installed"
+    )
+    with tempfile.TemporaryDirectory(prefix="suite-time-") as scratch_name:
+        scratch = Path(scratch_name)
+        project, _ = bake(minimal(variant), scratch / "bake")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST_"))}
+        env["UV_PYTHON_DOWNLOADS"] = "never"
+        run([uv, "venv", "-q", "--python", python, ".venv"], project, env)
+        install = [uv, "pip", "install", "-q", "--compile-bytecode", "--python", ".venv/bin/python"]
+        run([*install, "-e", ".", "--group", "dev"], project, env)
+        plugins = scratch / "plugins"
+        plugins.mkdir()
+        (plugins / "bench_scrypt.py").write_text(SCRYPT_PLUGIN, encoding="utf-8")
+        package = next(p.name for p in (project / "src").iterdir() if p.is_dir())
+        scrypt_env = {**env, "PYTHONPATH": str(plugins), "BENCH_PACKAGE": package}
+        pytest = [".venv/bin/pytest", "-q", "-p", "no:cacheprovider"]
+        commands = {
+            "suite (pytest, coverage gate)": (pytest, env),
+            "reference 1: pytest --collect-only": ([*pytest, "--collect-only"], env),
+            "reference 2: suite with scrypt hashing": (
+                [*pytest, "-p", "bench_scrypt", "-k", CHEAP_HASH_TEST],
+                scrypt_env,
+            ),
+        }
+        times: dict[str, list[float]] = {label: [] for label in commands}
+        count = 0
+        for _ in range(args.rounds):
+            for label, (command, command_env) in commands.items():
+                seconds, out = timed(command, project, command_env)
+                times[label].append(seconds)
+                if label.startswith("suite"):
+                    count = int(re.search(r"(\d+) passed", out)[1])
+        medians = {label: statistics.median(values) for label, values in times.items()}
+        suite = medians["suite (pytest, coverage gate)"]
+        print(f"{minimal(variant) or 'default answers'}: {count} tests, {args.rounds} rounds")
+        for label, seconds in medians.items():
+            print(
+                f"{label:<42} {seconds:7.1f} s  {1000 * seconds / count:6.0f} ms/test  "
+                f"suite / this = {suite / seconds:5.2f}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
