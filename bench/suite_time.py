@@ -4,7 +4,8 @@ Bakes one project (the default answers, or ``key=value`` arguments), installs it
 its own venv (``-e . --group dev``, as the variant level does), then times, ``--rounds`` times
 each and interleaved:
 
-* the suite as ``pytest`` runs it: coverage and its gate included, the browser tests left out;
+* the suite as ``pytest`` runs it (the fast tests): coverage and its gate included, the
+  integration and browser tests left out; and with the integration tests (``make test-all``);
 * reference 1: ``pytest --collect-only``, the fixed cost of starting pytest and importing the
   app and every test module, which no test can avoid;
 * reference 2: the same suite with the production password hashing (``scrypt``, Werkzeug's
@@ -94,6 +95,7 @@ def main() -> int:
         pytest = [".venv/bin/pytest", "-q", "-p", "no:cacheprovider"]
         commands = {
             "suite (pytest, coverage gate)": (pytest, env),
+            "suite with the integration tests": ([*pytest, "-m", "not browser"], env),
             "reference 1: pytest --collect-only": ([*pytest, "--collect-only"], env),
             "reference 2: suite with scrypt hashing": (
                 [*pytest, "-p", "bench_scrypt", "-k", CHEAP_HASH_TEST],
@@ -101,20 +103,21 @@ def main() -> int:
             ),
         }
         times: dict[str, list[float]] = {label: [] for label in commands}
-        count = 0
+        counts: dict[str, int] = {}
         for _ in range(args.rounds):
             for label, (command, command_env) in commands.items():
                 seconds, out = timed(command, project, command_env)
                 times[label].append(seconds)
-                if label.startswith("suite"):
-                    count = int(re.search(r"(\d+) passed", out)[1])
+                ran = re.search(r"(\d+) passed", out)
+                counts[label] = int(ran[1]) if ran else 0
         medians = {label: statistics.median(values) for label, values in times.items()}
         suite = medians["suite (pytest, coverage gate)"]
-        print(f"{minimal(variant) or 'default answers'}: {count} tests, {args.rounds} rounds")
+        print(f"{minimal(variant) or 'default answers'}: {args.rounds} rounds, medians")
         for label, seconds in medians.items():
+            tests = counts[label] or counts["suite (pytest, coverage gate)"]
             print(
-                f"{label:<42} {seconds:7.1f} s  {1000 * seconds / count:6.0f} ms/test  "
-                f"suite / this = {suite / seconds:5.2f}"
+                f"{label:<42} {seconds:7.1f} s  {tests:4d} tests  {1000 * seconds / tests:5.0f} ms"
+                f"/test  suite / this = {suite / seconds:5.2f}"
             )
     return 0
 

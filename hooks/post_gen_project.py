@@ -196,7 +196,7 @@ def next_steps() -> str:
             "    flask init                                 # create the database tables and roles",
             "    flask create-admin --email you@example.com # asks for a password",
             "    flask run                                  # http://127.0.0.1:5000/",
-            "    pytest                                     # the project's tests + coverage gate",
+            "    pytest                                     # the fast tests (all: make test-all)",
             "",
             "(Or with uv: `uv sync && . .venv/bin/activate` instead of the venv and pip lines.)",
             "",

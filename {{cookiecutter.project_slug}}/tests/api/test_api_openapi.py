@@ -1,9 +1,11 @@
-"""Property-based run against the OpenAPI document (schemathesis, in-process WSGI).
+"""Property-based run against the OpenAPI document (schemathesis, in-process WSGI); marked
+``integration`` (about 25 s), so `make test-all` and CI run it and a plain `pytest` does not.
 
 Every operation gets generated requests, sent with an admin's bearer token; no response may be a
 500 or disagree with the document (status code, content type, body schema).
 """
 
+import pytest
 import schemathesis
 from flask_jwt_extended import create_access_token
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +28,7 @@ CHECKS = [
 MAX_EXAMPLES = 25
 
 
+@pytest.mark.integration
 def test_api_matches_its_openapi_document(app, make_user):
     admin = make_user("admin@example.com", role="admin")
     app.config["API_AUTH_RATE_LIMIT"] = "1000 per minute"

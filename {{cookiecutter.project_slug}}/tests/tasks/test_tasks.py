@@ -240,6 +240,7 @@ def test_tasks_page_needs_login(client):
     assert client.get("/tasks/").status_code == 302
     assert client.post("/tasks/long").status_code == 302
     assert client.get("/tasks/some-id").status_code == 302
+    assert client.get("/tasks/workers").status_code == 302
 
 
 def test_tasks_page_has_button_script_and_nav_link(client, auth, make_user):
