@@ -1,5 +1,9 @@
 {%- set server_db = cookiecutter.database != "sqlite" -%}
-"""Shared fixtures: ``app``, ``client``, ``runner``, ``auth``, ``make_user`` and ``make_app``.
+"""Shared fixtures: ``app``, ``client``, ``runner``, ``auth``, ``make_user``, ``make_app`` and
+``outbox``.
+
+Every app sends its e-mail by SMTP to a real SMTP server (aiosmtpd) that the suite starts on a
+free port; ``outbox`` holds what it received.
 {%- if not server_db %}
 
 The suite runs on SQLite: in memory, a new database for every app.
@@ -24,20 +28,23 @@ at a closed port, which is how the down-server tests see MongoDB.
 {% if cookiecutter.use_redis -%}
 import contextlib
 {% endif -%}
+import email
 import os
+import re
 {%- if server_db or cookiecutter.use_redis or cookiecutter.use_mongodb %}
 import secrets
 {%- endif %}
 import socket
-{%- if server_db or cookiecutter.use_redis or cookiecutter.use_mongodb %}
 import threading
-{%- endif %}
 from collections.abc import Callable, Iterator
-{%- if cookiecutter.use_mongodb %}
-from urllib.parse import urlsplit, urlunsplit
-{%- endif %}
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from typing import Any
+from urllib.parse import urlsplit{% if cookiecutter.use_mongodb %}, urlunsplit{% endif %}
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 {%- if cookiecutter.use_mongodb %}
@@ -121,6 +128,72 @@ def unreachable_database_url() -> str:
 {%- else %}
     return f"sqlite:////nonexistent-{closed_port()}/folder/app.db"
 {%- endif %}
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        content = envelope.content if isinstance(envelope.content, bytes) else b""
+        message = email.message_from_bytes(content, policy=default_policy)
+        with self.lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 OK"
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
+    """A real SMTP server on 127.0.0.1 and a free port, for the whole run."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=closed_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+class Outbox:
+    """What the test's SMTP server received: ``outbox.to(address)``, ``outbox.link(address)``."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        with self.inbox.lock:
+            return list(self.inbox.messages)
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """The messages sent to ``address``, oldest first."""
+        return [message for message in self.messages if message["To"] == address]
+
+    @staticmethod
+    def text(message: EmailMessage) -> str:
+        """The plain-text body of ``message``."""
+        body = message.get_body(("plain",))
+        assert body is not None, "the message has no text body"
+        return str(body.get_content())  # type: ignore[attr-defined]
+
+    def link(self, address: str) -> str:
+        """The path (with query) of the first link in the newest message to ``address``."""
+        sent = self.to(address)
+        assert sent, f"no e-mail to {address}; sent to: {[m['To'] for m in self.messages]}"
+        found = re.search(r"https?://\S+", self.text(sent[-1]))
+        assert found, "the e-mail holds no link"
+        parts = urlsplit(found.group())
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture
+def outbox(smtp_server: tuple[Controller, Inbox]) -> Outbox:
+    """The messages the test's apps sent (empty at the start of each test)."""
+    inbox = smtp_server[1]
+    with inbox.lock:
+        inbox.messages.clear()
+    return Outbox(inbox)
 
 
 @pytest.fixture(autouse=True)
@@ -283,20 +356,29 @@ def service_config(
 
 
 @pytest.fixture
-def make_app(service_config: dict[str, object]) -> Iterator[Callable[..., Flask]]:
+def make_app(
+    service_config: dict[str, object], outbox: Outbox, smtp_server: tuple[Controller, Inbox]
+) -> Iterator[Callable[..., Flask]]:
 {%- else -%}
 @pytest.fixture
-def make_app() -> Iterator[Callable[..., Flask]]:
+def make_app(
+    outbox: Outbox, smtp_server: tuple[Controller, Inbox]
+) -> Iterator[Callable[..., Flask]]:
 {%- endif %}
-    """Factory for extra testing apps: ``make_app(SOME_KEY=value)``; their database
-    connections are closed afterwards."""
+    """Factory for extra testing apps: ``make_app(SOME_KEY=value)``; they send mail to the
+    test's SMTP server (``outbox``), and their database connections are closed afterwards."""
     apps: list[Flask] = []
+    mail_config: dict[str, Any] = {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_server[0].port,
+        "MAIL_TIMEOUT": 5,
+    }
 
     def make(**overrides: object) -> Flask:
 {%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}
-        app = create_app("testing", **{**service_config, **overrides})
+        app = create_app("testing", **{**mail_config, **service_config, **overrides})
 {%- else %}
-        app = create_app("testing", **overrides)
+        app = create_app("testing", **{**mail_config, **overrides})
 {%- endif %}
         apps.append(app)
         return app
@@ -355,10 +437,11 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., User]:
-    """Factory: ``make_user("a@example.com", role="admin")`` adds and commits a user."""
+    """Factory: ``make_user("a@example.com", role="admin")`` adds and commits a user, its
+    address confirmed unless ``confirmed=False``."""
 
-    def make(email: str = "user@example.com", role: str = "user") -> User:
-        user = User.create(email, PASSWORD, role_name=role)
+    def make(email: str = "user@example.com", role: str = "user", confirmed: bool = True) -> User:
+        user = User.create(email, PASSWORD, role_name=role, confirmed=confirmed)
         db.session.commit()
         return user
 

@@ -108,7 +108,7 @@ def log_in(page: Page, base: str, email: str) -> None:
 
 
 def test_public_pages(page, live_server):
-    for path in ("/", "/auth/login", "/auth/register"):
+    for path in ("/", "/auth/login", "/auth/register", "/auth/reset-password", "/auth/confirm"):
         visit(page, live_server + path)
     visit(page, live_server + "/no-such-page", expected_status=404)
 
@@ -118,6 +118,7 @@ def test_pages_of_a_logged_in_admin(page, live_server, make_user):
     log_in(page, live_server, "admin@example.com")
     visit(page, live_server + "/")
     visit(page, live_server + "/admin/")
+    visit(page, live_server + "/account/")
 {%- if cookiecutter.celery_broker != "none" %}
     visit(page, live_server + "/tasks/")
     # The page's script starts the task and polls its status (connect-src 'self').
@@ -146,3 +147,27 @@ def test_swagger_ui_renders_the_api(page, live_server):
     assert page.locator(".opblock").count() > 0
     check(page, "/api/v1/docs with the spec loaded")
 {%- endif %}
+
+
+def test_forgotten_password_through_the_email_link(page, live_server, make_user, outbox):
+    make_user()
+    visit(page, live_server + "/auth/login")
+    page.click("text=Forgot your password?")
+    page.fill("input[name=email]", "user@example.com")
+    page.click("form [type=submit]")
+    page.wait_for_load_state("networkidle")
+    check(page, "after asking for the link")
+    assert "we sent it a link" in page.content()
+
+    visit(page, live_server + outbox.link("user@example.com"))
+    page.fill("input[name=password]", "staple orbit velvet")
+    page.fill("input[name=confirm]", "staple orbit velvet")
+    page.click("form [type=submit]")
+    page.wait_for_load_state("networkidle")
+    check(page, "after setting the password")
+    page.fill("input[name=email]", "user@example.com")
+    page.fill("input[name=password]", "staple orbit velvet")
+    page.click("form [type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/auth/login" not in page.url, "the new password does not log in"
+    visit(page, live_server + "/account/")

@@ -29,9 +29,16 @@ def test_wsgi_refuses_to_start_without_a_secret_key_in_one_line(tmp_path):
 
 
 def test_wsgi_builds_the_production_app(tmp_path):
-    result = import_wsgi(tmp_path, FLASK_SECRET_KEY="s" * 64)
+    result = import_wsgi(tmp_path, FLASK_SECRET_KEY="s" * 64, FLASK_MAIL_SERVER="mail.example")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_production_without_a_mail_server_warns_where_the_mail_goes(tmp_path):
+    result = import_wsgi(tmp_path, FLASK_SECRET_KEY="s" * 64)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" in result.stdout
+    assert "FLASK_MAIL_SERVER is unset: e-mail is written to" in result.stdout
 
 
 def test_wsgi_refuses_an_unusable_database_url_in_one_line(tmp_path):

@@ -2,7 +2,7 @@
 
 Everything is built inside :func:`create_app`; importing this package has no side effects, so
 ``wsgi.py``, the ``flask`` command and the tests each get a fresh, fully configured app. The
-core (accounts, admin, health, errors, CLI) is set up first; then each package of
+core (accounts, e-mail, admin, health, errors, CLI) is set up first; then each package of
 :data:`FEATURES` adds itself with its ``init_app``.
 """
 
@@ -14,7 +14,8 @@ from flask import Flask
 from sqlalchemy.exc import ArgumentError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, config, errors, logging, security
+from . import cli, config, errors, logging, mail, security
+from .account import bp as account_bp
 from .admin import bp as admin_bp
 from .auth import bp as auth_bp
 from .extensions import cache, csrf, db, login_manager, migrate
@@ -76,8 +77,10 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
+    mail.init_app(app)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(health_bp, url_prefix="/health")
     cli.register(app)

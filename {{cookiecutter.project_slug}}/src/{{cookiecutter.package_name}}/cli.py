@@ -39,7 +39,9 @@ def init_command() -> None:
     help=f"At least {MIN_PASSWORD_LENGTH} characters, not easy to guess; asked when omitted.",
 )
 def create_admin_command(email: str, password: str) -> None:
-    """Create a user with the admin role, or give an existing user that role and password."""
+    """Create a user with the admin role, or give an existing user that role and password.
+
+    The operator vouches for the address: it counts as confirmed."""
     if problem := password_problem(password, email):
         raise click.BadParameter(problem, param_hint="--password")
     try:
@@ -51,11 +53,13 @@ def create_admin_command(email: str, password: str) -> None:
         raise click.ClickException("the admin role does not exist: run `flask init` first")
     user = User.find_by_email(email)
     if user is None:
-        user = User.create(email, password, role_name="admin")
+        user = User.create(email, password, role_name="admin", confirmed=True)
         action = "Created"
     else:
         user.role = admin
         user.set_password(password)
+        if not user.email_confirmed:
+            user.confirm_email()
         action = "Promoted"
     db.session.commit()
     invalidate_user_stats()

@@ -139,6 +139,27 @@ class BaseConfig:
     PERMISSIONS_POLICY = PERMISSIONS_POLICY
     REFERRER_POLICY = "same-origin"
     HSTS_MAX_AGE = 365 * 24 * 3600
+    # E-mail (mail.py, Flask-Mailman's settings). With no MAIL_SERVER each message is written
+    # to a file in instance/mail/ instead of being sent; set FLASK_MAIL_SERVER to send by SMTP.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False  # STARTTLS on the plain port (587)
+    MAIL_USE_SSL = False  # TLS from the first byte (465)
+    # Seconds each SMTP operation may take: a hung mail server fails the delivery instead of
+    # holding a request or a worker.
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = "no-reply@localhost"
+    # Accounts (auth/): whether a user may log in before confirming the address (they see a
+    # notice until they do), and how long each e-mailed link works, in seconds.
+    ALLOW_UNCONFIRMED_LOGIN = True
+    EMAIL_CONFIRM_MAX_AGE = 48 * 3600
+    PASSWORD_RESET_MAX_AGE = 3600
+    # Account e-mails a visitor can trigger (auth/mail_limits.py): per kind, at most "address"
+    # to one address and "client" asked for by one client within the window (seconds).
+    MAIL_LIMIT_WINDOW = 3600
+    MAIL_LIMITS = {"address": 3, "client": 10}
 
 
 class DevelopmentConfig(BaseConfig):

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from flask_caching import Cache
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -44,6 +45,7 @@ else:
 migrate = Migrate()
 csrf = CSRFProtect()
 cache = Cache()
+mail = Mail()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask_migrate import upgrade
 
@@ -31,9 +32,10 @@ from {{ cookiecutter.package_name }}.activity import mongo
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import Role, User
 from {{ cookiecutter.package_name }}.tasks.demo import long_task
+from {{ cookiecutter.package_name }}.tasks.mail import deliver_email
 from {{ cookiecutter.package_name }}.tasks.settings import TestingSettings
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, Inbox, closed_port
 
 pytestmark = pytest.mark.integration
 
@@ -135,7 +137,9 @@ class Worker:
 
 
 @pytest.fixture(scope="module")
-def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
+def worker(
+    tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[Controller, Inbox]
+) -> Iterator[Worker]:
     folder = tmp_path_factory.mktemp("worker")
     broker_url, result_backend = broker_urls(folder)
     queue = f"test-{uuid.uuid4().hex[:12]}"
@@ -158,6 +162,8 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
             CELERY=celery,
             DEMO_TASK_STEPS=4,
             DEMO_TASK_DELAY=0.3,
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=smtp_server[0].port,
         )
     try:
         with app.extensions["celery"].connection_for_write() as connection:
@@ -182,6 +188,9 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
         "CELERY_BROKER_URL": broker_url,
         "CELERY_RESULT_BACKEND": result_backend,
         "FLASK_LOG_LEVEL": "INFO",
+        # The worker sends the mail to the suite's SMTP server.
+        "FLASK_MAIL_SERVER": "127.0.0.1",
+        "FLASK_MAIL_PORT": str(smtp_server[0].port),
     }
     handle = Worker(app, folder, env)
     try:
@@ -306,3 +315,27 @@ def test_a_task_outlives_the_kill_of_its_whole_worker(worker, app):
     worker.spawn(queue, **env)
     assert result.get(timeout=TIMEOUT) == {"current": 6, "total": 6, "result": "Finished 6 steps."}
 {%- endif %}
+
+
+def test_the_worker_sends_the_reset_email(worker, app, client, outbox):
+    response = client.post("/auth/reset-password", data={"email": "user@example.com"})
+    assert response.status_code == 302
+    wait_for(lambda: outbox.to("user@example.com"), "the worker to send the reset e-mail")
+    assert f"{deliver_email.name}[" in worker.log.read_text(errors="replace")
+    link = outbox.link("user@example.com")
+    assert client.get(link).status_code == 200
+
+
+def test_a_worker_retries_a_mail_server_that_is_down(worker, app):
+    queue = f"{worker.queues[0]}-mail"
+    worker.spawn(queue, FLASK_MAIL_PORT=str(closed_port()))
+    message = {"to": "later@example.com", "subject": "S", "text": "t", "html": "<p>t</p>"}
+    worker.start(deliver_email, args=[message], queue=queue)
+    wait_for(
+        lambda: (
+            "to be retried" in worker.log.read_text(errors="replace")
+            and "Retry in" in worker.log.read_text(errors="replace")
+        ),
+        "the worker to schedule a retry",
+        timeout=30,
+    )

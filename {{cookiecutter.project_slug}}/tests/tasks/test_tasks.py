@@ -4,6 +4,7 @@ The tests against a real worker process are in test_celery_worker.py.
 """
 
 import importlib
+import logging
 {%- if cookiecutter.celery_broker == "sqlalchemy" %}
 import os
 {%- endif %}
@@ -19,18 +20,20 @@ from types import SimpleNamespace
 
 import pytest
 from celery import Celery
+from celery.signals import task_prerun
 from sqlalchemy.exc import OperationalError
 
-from {{ cookiecutter.package_name }} import create_app
+from {{ cookiecutter.package_name }} import create_app, mail
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
 from {{ cookiecutter.package_name }}.tasks import audit{% if cookiecutter.celery_broker == "sqlalchemy" %}, workers{% endif %}
 from {{ cookiecutter.package_name }}.tasks.audit import prune_audit_events
 from {{ cookiecutter.package_name }}.tasks.demo import long_task
+from {{ cookiecutter.package_name }}.tasks.mail import deliver_email, queue_email
 from {{ cookiecutter.package_name }}.tasks.models import AuditEvent, TaskRun
 from {{ cookiecutter.package_name }}.tasks.settings import TestingSettings
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, closed_port
 
 #: A broker URL on a port where nothing listens: publishing fails at once.
 CLOSED_BROKER = "amqp://guest:guest@127.0.0.1:1//"
@@ -421,3 +424,58 @@ def test_admin_lists_recent_audit_events(client, auth, make_user):
 def test_model_reprs_name_what_they_hold():
     assert repr(AuditEvent(action="login", user_id=7)) == "<AuditEvent login user=7>"
     assert repr(TaskRun(name="demo", task_id="abc")) == "<TaskRun demo abc>"
+
+
+def test_account_emails_are_sent_by_the_delivery_task(app, client, make_user, outbox):
+    assert app.extensions["mail_queue"] is queue_email
+    ran: list[str] = []
+
+    def record(sender: object = None, **kwargs: object) -> None:
+        ran.append(getattr(sender, "name", ""))
+
+    task_prerun.connect(record, weak=False)
+    try:
+        make_user()
+        assert (
+            client.post("/auth/reset-password", data={"email": "user@example.com"}).status_code
+            == 302
+        )
+    finally:
+        task_prerun.disconnect(record)
+    assert ran == [deliver_email.name]
+    [message] = outbox.to("user@example.com")
+    assert message["Subject"].endswith("Set a new password")
+
+
+@broker_down
+def test_with_the_broker_down_account_emails_are_sent_at_once(client, make_user, outbox, caplog):
+    make_user()
+    with caplog.at_level(logging.WARNING):
+        response = client.post("/auth/reset-password", data={"email": "user@example.com"})
+    assert response.status_code == 302
+    assert "mail queue unavailable" in caplog.text
+    assert len(outbox.to("user@example.com")) == 1
+
+
+# Nothing listens on the mail port: every attempt is refused.
+@pytest.mark.parametrize("app", [{"MAIL_PORT": closed_port()}], indirect=True)
+def test_a_failed_delivery_is_retried_with_backoff_then_fails_on_record(app, monkeypatch, caplog):
+    no_propagation(app)
+    attempts: list[int] = []
+    real_deliver = mail.deliver
+
+    def deliver(message: mail.OutgoingEmail) -> None:
+        attempts.append(1)
+        real_deliver(message)
+
+    monkeypatch.setattr(mail, "deliver", deliver)
+    message = mail.OutgoingEmail(to="a@example.com", subject="S", text="t", html="<p>t</p>")
+    with caplog.at_level(logging.WARNING):
+        result = deliver_email.delay(message)
+    assert result.failed()
+    assert isinstance(result.result, OSError)
+    assert len(attempts) == deliver_email.max_retries + 1 == 9
+    assert "to be retried" in caplog.text and "a@example.com" in caplog.text
+    assert deliver_email.retry_backoff == 30
+    assert deliver_email.retry_backoff_max == 600
+    assert deliver_email.acks_late is True

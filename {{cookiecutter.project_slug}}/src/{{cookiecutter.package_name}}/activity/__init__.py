@@ -8,7 +8,7 @@ and ``user_logged_out``, and the app's ``user_registered``.
 """
 
 import click
-from flask import Flask, g
+from flask import Flask
 from flask.cli import with_appcontext
 from flask_login import AnonymousUserMixin, user_logged_in, user_logged_out
 from pymongo.errors import ConnectionFailure, PyMongoError
@@ -51,13 +51,10 @@ def mongo_init_command() -> None:
 
 def on_registered(sender: Flask, user: User, **extra: object) -> None:
     record_event(user, "register")
-    # Registering logs the new user in; the feed shows that as the one register event.
-    g.activity_registered = user
 
 
 def on_login(sender: Flask, user: User, **extra: object) -> None:
-    if g.pop("activity_registered", None) is not user:
-        record_event(user, "login")
+    record_event(user, "login")
 
 
 def on_logout(sender: Flask, user: User | AnonymousUserMixin, **extra: object) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth import throttle
 from ..auth.throttle import Throttled
+from ..auth.views import may_log_in
 from ..extensions import db
 from ..models import User
 from .extensions import limiter
@@ -59,7 +60,8 @@ def issue_token(credentials: dict[str, str]) -> dict[str, object]:
     """Get an access token and a refresh token.
 
     Rate limited per client address (API_AUTH_RATE_LIMIT); a wrong email or password is 401,
-    and failed logins are throttled like the login page's (429 with ``Retry-After``).
+    and failed logins are throttled like the login page's (429 with ``Retry-After``). A user
+    whose address is not confirmed gets 403 while ``ALLOW_UNCONFIRMED_LOGIN`` is off.
     """
     email = credentials["email"]
     try:
@@ -72,6 +74,8 @@ def issue_token(credentials: dict[str, str]) -> dict[str, object]:
         throttle.record_failure(email)
         abort(401, message="Wrong email or password.")
     throttle.clear(email)
+    if not may_log_in(user):
+        abort(403, message="Confirm your email address first: follow the link we sent you.")
     return access_token_body(user) | {"refresh_token": create_refresh_token(identity=user)}
 
 

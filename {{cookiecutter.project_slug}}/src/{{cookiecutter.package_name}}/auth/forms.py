@@ -24,8 +24,28 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
+class NewPasswordFields:
+    """``password`` and ``confirm``, checked by the password rule of :mod:`.passwords`; the
+    form's ``account_email`` is the address the rule compares the password with."""
+
+    password = PasswordField("Password", validators=[DataRequired()])
+    confirm = PasswordField(
+        "Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
+    )
+
+    def account_email(self) -> str:
+        """The address of the account whose password this is."""
+        raise NotImplementedError
+
+    def validate_password(self, field: PasswordField) -> None:
+        """WTForms inline validator: the password rule of :mod:`.passwords`."""
+        if problem := password_problem(field.data or "", self.account_email()):
+            raise ValidationError(problem)
+
+
 class RegistrationForm(FlaskForm):
-    """Fields ``email``, ``password``, ``confirm``; refuses an email that is already registered."""
+    """Fields ``email``, ``password``, ``confirm``. A registered address passes too: the view
+    answers it like a new one (no account enumeration)."""
 
     email = EmailField(
         "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
@@ -41,7 +61,69 @@ class RegistrationForm(FlaskForm):
         if problem := password_problem(field.data or "", self.email.data or ""):
             raise ValidationError(problem)
 
+
+class EmailForm(FlaskForm):
+    """Field ``email``: where to send a password reset or a new confirmation link."""
+
+    email = EmailField(
+        "Email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    submit = SubmitField("Send the link")
+
+
+class ResetPasswordForm(NewPasswordFields, FlaskForm):
+    """Fields ``password``, ``confirm``: the new password set through a reset link."""
+
+    submit = SubmitField("Set the new password")
+
+    def __init__(self, user: User, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+
+    def account_email(self) -> str:
+        return self.user.email
+
+
+class CurrentPasswordField:
+    """``current_password``, which must be the logged-in user's password."""
+
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
+    user: User
+
+    def validate_current_password(self, field: PasswordField) -> None:
+        """WTForms inline validator: the password the user logs in with."""
+        if not self.user.check_password(field.data or ""):
+            raise ValidationError("This is not your current password.")
+
+
+class ChangePasswordForm(CurrentPasswordField, NewPasswordFields, FlaskForm):
+    """Fields ``current_password``, ``password``, ``confirm`` (the account page)."""
+
+    submit = SubmitField("Change the password")
+
+    def __init__(self, user: User, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+
+    def account_email(self) -> str:
+        return self.user.email
+
+
+class ChangeEmailForm(CurrentPasswordField, FlaskForm):
+    """Fields ``email`` (the new address) and ``current_password`` (the account page)."""
+
+    email = EmailField(
+        "New email", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    submit = SubmitField("Change the email")
+
+    def __init__(self, user: User, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+
     def validate_email(self, field: EmailField) -> None:
-        """WTForms inline validator: the address must not belong to an existing user."""
-        if User.find_by_email(field.data or "") is not None:
-            raise ValidationError("This email is already registered.")
+        """WTForms inline validator: a different address from the current one."""
+        if User.normalize_email(field.data or "") == self.user.email:
+            raise ValidationError("This is already your email address.")

@@ -1,18 +1,23 @@
-"""Routes: ``/auth/register``, ``/auth/login``, ``/auth/logout``."""
+"""Routes: ``/auth/register``, ``/auth/login``, ``/auth/logout``, ``/auth/reset-password``
+(and the e-mailed ``/auth/reset-password/<token>``), ``/auth/confirm`` (and the e-mailed
+``/auth/confirm/<token>``)."""
 
 import math
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ..extensions import db, login_manager
 from ..models import User
+from ..models.user import hash_password
 from ..signals import user_registered
 from ..stats import invalidate_user_stats
-from . import bp, throttle
-from .forms import LoginForm, RegistrationForm
+from . import bp, emails, mail_limits, throttle
+from .forms import EmailForm, LoginForm, RegistrationForm, ResetPasswordForm
+from .links import LinkRefused, load_token
 from .redirects import safe_next_path
 from .throttle import Throttled
 
@@ -24,34 +29,91 @@ def load_user(session_token: str) -> User | None:
     return User.find_by_session_token(session_token)
 
 
+def mail_throttled(refusal: Throttled, template: str, **context: object) -> ResponseReturnValue:
+    """The 429 answer to a client that asked for too many account e-mails (:mod:`.mail_limits`),
+    with ``Retry-After`` in seconds."""
+    minutes = math.ceil(refusal.retry_after / 60)
+    flash(f"Too many e-mails asked for. Try again in {minutes} minutes.", "error")
+    headers = {"Retry-After": str(refusal.retry_after)}
+    return render_template(template, **context), 429, headers
+
+
+def link_refused(refusal: LinkRefused, again: str) -> ResponseReturnValue:
+    """The 400 page for an e-mailed link that cannot be used, pointing to ``again`` (the
+    endpoint that sends a new one)."""
+    page = render_template("auth/link_refused.html", expired=refusal.expired, again=again)
+    return page, 400, NO_STORE
+
+
+#: Pages whose address holds a live token: no cache (shared or browser) keeps them.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> ResponseReturnValue:
-    """Show the registration form; on a valid POST create the user and log them in.
+    """Show the registration form; on a valid POST create the user and e-mail a confirmation
+    link, then go to the login page.
 
-    A site whose roles were never seeded (``flask init`` not run) answers 503 with a notice and
-    logs the cause: a setup error, not the visitor's.
+    An address that already has an account gets the same answer, and that address an e-mail
+    saying so instead (:func:`.emails.send_already_registered`): the page tells nobody which
+    addresses are registered. A client that asked for too many e-mails gets 429
+    (:mod:`.mail_limits`). A site whose roles were never seeded (``flask init`` not run)
+    answers 503 with a notice and logs the cause: a setup error, not the visitor's.
     """
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
     if form.validate_on_submit():
+        email = User.normalize_email(form.email.data or "")  # DataRequired has passed
+        password = form.password.data or ""
         try:
-            # DataRequired has passed: both fields hold text.
-            user = User.create(form.email.data or "", form.password.data or "")
-        except LookupError as error:
-            db.session.rollback()
-            current_app.logger.error("registration unavailable: %s", error)
-            flash("Registration is not available yet. Please try again later.", "error")
-            return render_template("auth/register.html", form=form), 503
-        db.session.commit()
-        invalidate_user_stats()
-        # The app itself, not the proxy: receivers connect to one app as the sender. Flask
-        # types current_app as the Flask it stands for, without the proxy's own method.
-        user_registered.send(current_app._get_current_object(), user=user)  # type: ignore[attr-defined]
-        login_user(user)
-        flash("Welcome! Your account is ready.", "success")
-        return redirect(url_for("main.index"))
+            allowed = mail_limits.allow("confirm", email)
+        except Throttled as refusal:
+            return mail_throttled(refusal, "auth/register.html", form=form)
+        existing = User.find_by_email(email)
+        if existing is None:
+            try:
+                user = User.create(email, password)
+                db.session.commit()
+            except LookupError as error:
+                db.session.rollback()
+                current_app.logger.error("registration unavailable: %s", error)
+                flash("Registration is not available yet. Please try again later.", "error")
+                return render_template("auth/register.html", form=form), 503
+            except IntegrityError:
+                # Registered by a request that ran at the same time: answer as below.
+                db.session.rollback()
+                existing = User.find_by_email(email)
+            else:
+                invalidate_user_stats()
+                # The app itself, not the proxy: receivers connect to one app as the sender.
+                # Flask types current_app as the Flask it stands for, without the proxy's own
+                # method.
+                user_registered.send(current_app._get_current_object(), user=user)  # type: ignore[attr-defined]
+                if allowed:
+                    emails.send_confirmation(user)
+        if existing is not None:
+            # The hash a new account costs, so the answer takes as long either way.
+            hash_password(password)
+            if allowed:
+                emails.send_already_registered(existing)
+        flash(
+            f"We sent a message to {email}: follow its link to confirm the address. "
+            + (
+                "You can log in already."
+                if current_app.config["ALLOW_UNCONFIRMED_LOGIN"]
+                else "Then log in."
+            ),
+            "success",
+        )
+        return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+def may_log_in(user: User) -> bool:
+    """Whether ``user`` may log in: always once the address is confirmed, before that only
+    while ``ALLOW_UNCONFIRMED_LOGIN`` is set (the API's token endpoint asks the same)."""
+    return user.email_confirmed or bool(current_app.config["ALLOW_UNCONFIRMED_LOGIN"])
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -77,6 +139,13 @@ def login() -> ResponseReturnValue:
         user = User.authenticate(email, form.password.data or "")
         if user is not None:
             throttle.clear(email)
+            if not may_log_in(user):
+                flash(
+                    "Confirm your email address first: follow the link we sent you, or ask "
+                    "for a new one below.",
+                    "error",
+                )
+                return redirect(url_for("auth.confirm_request"))
             login_user(user, remember=form.remember_me.data)
             flash("You are logged in.", "success")
             return redirect(safe_next_path(request.args.get("next")))
@@ -101,3 +170,109 @@ def logout() -> Response:
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+def reset_password_request() -> ResponseReturnValue:
+    """Ask for a password reset link (field ``email``).
+
+    Every valid request gets the same answer, whether or not the address has an account; only
+    an address that has one receives the link, within the limits of :mod:`.mail_limits`
+    (429 with ``Retry-After`` once this client asked for too many).
+    """
+    form = EmailForm()
+    if form.validate_on_submit():
+        email = User.normalize_email(form.email.data or "")
+        try:
+            allowed = mail_limits.allow("reset", email)
+        except Throttled as refusal:
+            return mail_throttled(refusal, "auth/reset_request.html", form=form)
+        user = User.find_by_email(email)
+        if allowed and user is not None:
+            emails.send_password_reset(user)
+        minutes = emails.minutes("PASSWORD_RESET_MAX_AGE")
+        flash(
+            f"If {email} has an account, we sent it a link to set a new password. The link "
+            f"works once, for {minutes} minutes. Nothing there? Check the spam folder, or ask "
+            "again.",
+            "success",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    """Set a new password through an e-mailed link (fields ``password`` and ``confirm``).
+
+    The link is refused with a 400 page when expired, tampered with or used (:mod:`.links`).
+    The new password ends every session of the user, this browser's included
+    (:meth:`User.set_password`), and, since only the address's owner could open the link,
+    confirms the address. Then the user logs in with it.
+    """
+    try:
+        user, _ = load_token("reset", token)
+    except LinkRefused as refusal:
+        return link_refused(refusal, again="auth.reset_password_request")
+    form = ResetPasswordForm(user)
+    if form.validate_on_submit():
+        user.set_password(form.password.data or "")
+        if not user.email_confirmed:
+            user.confirm_email()
+        db.session.commit()
+        throttle.clear(user.email)
+        emails.send_changed_notice(user.email, "password")
+        logout_user()
+        flash("Your new password is set. Log in with it.", "success")
+        return redirect(url_for("auth.login"))
+    page = render_template("auth/reset_password.html", form=form, user=user)
+    return page, 400 if form.errors else 200, NO_STORE
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+def confirm_request() -> ResponseReturnValue:
+    """Ask for a new confirmation link (field ``email``); the same answer for every address.
+
+    Only an address that has an account not yet confirmed receives one, within the limits of
+    :mod:`.mail_limits` (429 with ``Retry-After`` once this client asked for too many).
+    """
+    form = EmailForm()
+    if form.validate_on_submit():
+        email = User.normalize_email(form.email.data or "")
+        try:
+            allowed = mail_limits.allow("confirm", email)
+        except Throttled as refusal:
+            return mail_throttled(refusal, "auth/confirm_request.html", form=form)
+        user = User.find_by_email(email)
+        if allowed and user is not None and not user.email_confirmed:
+            emails.send_confirmation(user)
+        flash(
+            f"If {email} has an account that is not confirmed yet, we sent it a new link. "
+            "Nothing there? Check the spam folder, or ask again.",
+            "success",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/confirm_request.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/confirm/<token>")
+def confirm_email(token: str) -> ResponseReturnValue:
+    """Confirm the address an e-mailed link was sent to; a used link for a confirmed address
+    says so, an expired or tampered one gets the 400 page with the way to a new link.
+
+    A GET, so that the link works when clicked in any mail client; it changes only the
+    confirmation state of the address that received it.
+    """
+    try:
+        user, _ = load_token("confirm", token)
+    except LinkRefused as refusal:
+        return link_refused(refusal, again="auth.confirm_request")
+    if user.email_confirmed:
+        flash(f"{user.email} is already confirmed.", "info")
+    else:
+        user.confirm_email()
+        db.session.commit()
+        flash(f"Thank you: {user.email} is confirmed.", "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("account.index"))
+    return redirect(url_for("auth.login"))

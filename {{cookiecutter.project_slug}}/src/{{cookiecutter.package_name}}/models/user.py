@@ -126,6 +126,8 @@ class User(UserMixin, Model):
     # of the id: a new token (rotate_session_token) ends every one of them at once, and an id
     # that the database hands out again never reaches the old cookies' owner's account.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    #: When the user followed the link that confirms the address, or ``None`` (not yet).
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -152,6 +154,21 @@ class User(UserMixin, Model):
         """The user whose current session token is ``token``, or ``None``."""
         user: User | None = db.session.scalar(db.select(cls).filter_by(session_token=token))
         return user
+
+    @property
+    def email_confirmed(self) -> bool:
+        """Whether the user proved they read mail at :attr:`email`."""
+        return self.email_confirmed_at is not None
+
+    def confirm_email(self) -> None:
+        """Mark :attr:`email` as confirmed, now; the caller commits."""
+        self.email_confirmed_at = utcnow()
+
+    @property
+    def password_fingerprint(self) -> str:
+        """A digest of the stored password hash (the first 16 hex digits of its SHA-256), for
+        e-mailed links that must stop working once the password changes."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     def set_password(self, password: str) -> None:
         """Store a salted hash of ``password`` (:func:`hash_password`).
@@ -221,8 +238,12 @@ class User(UserMixin, Model):
         return user
 
     @classmethod
-    def create(cls, email: str, password: str, role_name: str = DEFAULT_ROLE) -> "User":
+    def create(
+        cls, email: str, password: str, role_name: str = DEFAULT_ROLE, confirmed: bool = False
+    ) -> "User":
         """Add a new user with the named role to the session and return it; the caller commits.
+
+        ``confirmed`` marks the address as confirmed at once (an operator vouches for it).
 
         Raises:
             LookupError: the role does not exist (run ``flask init`` to seed the roles).
@@ -232,5 +253,7 @@ class User(UserMixin, Model):
             raise LookupError(f"role {role_name!r} does not exist: run `flask init` first")
         user = cls(email=cls.normalize_email(email), role=role)
         user.set_password(password)
+        if confirmed:
+            user.confirm_email()
         db.session.add(user)
         return user

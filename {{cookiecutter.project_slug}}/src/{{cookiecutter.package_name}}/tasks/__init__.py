@@ -2,11 +2,12 @@
 
 :func:`init_app` adds the settings of :mod:`.settings`, builds the Celery app from
 ``app.config["CELERY"]`` (:func:`celery_init_app`) and wires the rest of the feature: the audit
-trail of logins and logouts, the broker's readiness check, the ``/tasks/`` progress page and its
-JSON API (with the workers that are listening), and the admin page's audit events. Every task
-runs inside the Flask app context (``FlaskTask``), so tasks use ``db`` and ``current_app`` like
-a view does. Tasks are declared with ``shared_task`` and take ids and plain JSON values, never
-ORM objects. The worker and beat load ``celery_app.py``
+trail of logins and logouts, the delivery of e-mail (:mod:`.mail`), the broker's readiness
+check, the ``/tasks/`` progress page and its JSON API (with the workers that are listening),
+and the admin page's audit events. Every task runs inside the Flask app context
+(``FlaskTask``), so tasks use ``db`` and ``current_app`` like a view does. Tasks are declared
+with ``shared_task`` and take ids and plain JSON values, never ORM objects. The worker and beat
+load ``celery_app.py``
 (``celery -A {{ cookiecutter.package_name }}.tasks.celery_app worker``).
 """
 
@@ -106,6 +107,7 @@ def init_app(app: Flask) -> None:
     use_instance_folder(app)
     celery_app = celery_init_app(app)
     audit.connect_signals(app)
+    mail.init_app(app)
     health.add_check(app, "broker", check_broker)
     errors.add_unavailable(app, OperationalError)
     errors.add_responder(app, views.json_errors)
@@ -115,6 +117,6 @@ def init_app(app: Flask) -> None:
     app.shell_context_processor(lambda: {"AuditEvent": AuditEvent, "celery_app": celery_app})
 
 
-from . import audit, demo, views  # noqa: E402  (registers the tasks and the routes)
+from . import audit, demo, mail, views  # noqa: E402  (registers the tasks and the routes)
 
 __all__ = ["AuditEvent", "TaskRun", "celery_init_app", "demo", "init_app", "views"]
