@@ -2,7 +2,7 @@
 
 A message is rendered in the request that asks for it (:func:`render`: subject, text body and
 HTML body, from templates) and handed to :func:`send`, which never raises: it gives the message
-to the queue a feature set with :func:`set_queue` (a Celery task, retried with backoff), or,
+to the queue a feature set with :func:`set_queue` (a background task, retried with backoff), or,
 without one or while that queue's broker is down, delivers it at once. A delivery that fails is
 logged with its recipient and subject, and the request goes on.
 
@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
 
 def set_queue(app: Flask, queue: Queue) -> None:
     """Make ``queue`` the way :func:`send` delivers ``app``'s mail (a feature's ``init_app``
-    calls this; the tasks feature passes a Celery task's ``delay``)."""
+    calls this; a background-task feature passes a function that queues a task)."""
     app.extensions["mail_queue"] = queue
 
 
