@@ -363,6 +363,7 @@ def test_without_a_mail_server_mail_is_written_to_the_instance_folder(
             mail.render("auth/email/changed", "a@example.com", "Test", what="password", reset="/r")
         )
     [written] = (tmp_path / "instance" / "mail").iterdir()
+    assert written.name.endswith(".log")
     assert "To: a@example.com" in written.read_text()
 
 

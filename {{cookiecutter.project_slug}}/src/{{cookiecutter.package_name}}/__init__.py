@@ -59,7 +59,8 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     """
     instance_path = Path(os.environ.get("INSTANCE_PATH") or "instance").resolve()
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
-    config.load(app, config_name or os.environ.get("APP_CONFIG", "development"), overrides)
+    config_name = config_name or os.environ.get("APP_CONFIG", "development")
+    config.load(app, config_name, overrides)
     logging.configure(app)
     trust_proxy_headers(app)
 
@@ -77,7 +78,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     security.init_app(app)
-    mail.init_app(app)
+    mail.init_app(app, production=config_name == "production")
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")

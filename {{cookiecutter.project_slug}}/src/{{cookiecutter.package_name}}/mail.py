@@ -44,13 +44,14 @@ Queue = Callable[[OutgoingEmail], None]
 DELIVERY_ERRORS: tuple[type[Exception], ...] = (smtplib.SMTPException, OSError)
 
 
-def init_app(app: Flask) -> None:
-    """Choose the backend (see the module docstring) and bind Flask-Mailman to ``app``."""
+def init_app(app: Flask, production: bool = False) -> None:
+    """Choose the backend (see the module docstring) and bind Flask-Mailman to ``app``; in
+    ``production``, warn when the mail is only written to files."""
     app.config.setdefault("MAIL_FILE_PATH", os.path.join(app.instance_path, "mail"))
     if not app.config.get("MAIL_BACKEND"):
         app.config["MAIL_BACKEND"] = "smtp" if app.config.get("MAIL_SERVER") else "file"
     mail.init_app(app)
-    if app.config["MAIL_BACKEND"] == "file" and not app.debug and not app.testing:
+    if app.config["MAIL_BACKEND"] == "file" and production:
         app.logger.warning(
             "FLASK_MAIL_SERVER is unset: e-mail is written to %s, not sent",
             app.config["MAIL_FILE_PATH"],

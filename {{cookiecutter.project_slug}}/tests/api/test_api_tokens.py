@@ -189,3 +189,17 @@ def test_failed_token_requests_are_throttled_like_the_login_page(app, client, ma
     response = client.post("/api/v1/auth/token", json=right)
     assert "Too many failed logins" in assert_error(response, 429, "Too Many Requests")["message"]
     assert int(response.headers["Retry-After"]) > 0
+
+
+def test_unconfirmed_users_get_tokens_by_default(client, make_user):
+    make_user(confirmed=False)
+    assert get_tokens(client).status_code == 200
+
+
+@pytest.mark.parametrize("app", [{"ALLOW_UNCONFIRMED_LOGIN": False}], indirect=True)
+def test_unconfirmed_users_get_403_when_the_setting_is_off(client, make_user):
+    make_user(confirmed=False)
+    body = assert_error(get_tokens(client), 403, "Forbidden")
+    assert "Confirm your email address first" in body["message"]
+    make_user("confirmed@example.com")
+    assert get_tokens(client, "confirmed@example.com").status_code == 200

@@ -55,6 +55,7 @@ def access_token_body(user: User) -> dict[str, object]:
 @limiter.limit(lambda: current_app.config["API_AUTH_RATE_LIMIT"])
 @bp.arguments(CredentialsSchema)
 @bp.response(200, TokenPairSchema)
+@bp.alt_response(403, description="The address is not confirmed, and the site requires it.")
 @bp.doc(security=[])
 def issue_token(credentials: dict[str, str]) -> dict[str, object]:
     """Get an access token and a refresh token.

@@ -28,9 +28,10 @@ class NewPasswordFields:
     """``password`` and ``confirm``, checked by the password rule of :mod:`.passwords`; the
     form's ``account_email`` is the address the rule compares the password with."""
 
-    password = PasswordField("Password", validators=[DataRequired()])
+    password = PasswordField("New password", validators=[DataRequired()])
     confirm = PasswordField(
-        "Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("password", "Passwords differ.")],
     )
 
     def account_email(self) -> str:
@@ -122,6 +123,10 @@ class ChangeEmailForm(CurrentPasswordField, FlaskForm):
     def __init__(self, user: User, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.user = user
+        # The account page shows ChangePasswordForm too, with a field of the same name: HTML
+        # ids must differ, so that each label points at its own field.
+        field = self.current_password
+        field.id = field.label.field_id = "email-current_password"
 
     def validate_email(self, field: EmailField) -> None:
         """WTForms inline validator: a different address from the current one."""
