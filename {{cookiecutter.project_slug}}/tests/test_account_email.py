@@ -14,7 +14,7 @@ import time
 import pytest
 from itsdangerous import TimestampSigner
 
-from {{ cookiecutter.package_name }}.auth.links import make_token
+from {{ cookiecutter.package_name }}.auth.links import make_token, serializer
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import User
 
@@ -506,3 +506,66 @@ def test_the_account_forms_need_the_csrf_token(app, client, auth, make_user, out
         client.post("/auth/reset-password", data={"email": "user@example.com"}).status_code == 400
     )
     assert outbox.messages == []
+
+
+def test_a_registration_racing_another_for_the_same_address_answers_the_same(
+    client, make_user, outbox, monkeypatch
+):
+    make_user("racer@example.com")
+    real_find = User.find_by_email
+    calls: list[str] = []
+
+    def find_late(email: str) -> User | None:
+        # The first look misses the account, as when another request creates it meanwhile.
+        calls.append(email)
+        return None if len(calls) == 1 else real_find(email)
+
+    monkeypatch.setattr(User, "find_by_email", staticmethod(find_late))
+    response = register(client, email="racer@example.com")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login"
+    [message] = outbox.to("racer@example.com")
+    assert "already have an account" in message["Subject"]
+
+
+def test_a_signed_token_of_the_wrong_shape_is_refused(app, client, make_user):
+    make_user()
+    with app.test_request_context():
+        for payload in (["not", "a", "dict"], {"id": "1"}, {"password": "x"}):
+            token = serializer("reset").dumps(payload)
+            assert client.get(f"/auth/reset-password/{token}").status_code == 400
+
+
+def test_a_confirmation_link_opened_while_logged_in_leads_to_the_account(
+    client, auth, make_user, outbox
+):
+    make_user(confirmed=False)
+    auth.login()
+    client.post("/account/confirm")
+    response = client.get(outbox.link("user@example.com"))
+    assert response.headers["Location"] == "/account/"
+
+
+def test_resending_to_a_confirmed_address_sends_nothing(client, auth, make_user, outbox):
+    make_user()
+    auth.login()
+    assert client.post("/account/confirm").status_code == 302
+    assert "already confirmed" in flashes(client)[-1]
+    assert outbox.messages == []
+
+
+@pytest.mark.parametrize("app", [{"MAIL_LIMITS": {"address": 1, "client": 1}}], indirect=True)
+def test_the_account_page_answers_429_past_the_client_limit(client, auth, make_user, outbox):
+    make_user(confirmed=False)
+    auth.login()
+    assert client.post("/account/confirm").status_code == 302
+    response = client.post("/account/confirm")
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Your account" in response.text
+    data = {"email": "new@example.com", "current_password": PASSWORD}
+    assert client.post("/account/email", data=data).status_code == 302
+    assert client.post("/account/email", data=data).status_code == 429
+    # The confirmation e-mails asked for on the account page count for /auth/confirm too.
+    assert client.post("/auth/confirm", data={"email": "user@example.com"}).status_code == 429
+    assert len(outbox.to("user@example.com")) == 1

@@ -36,7 +36,7 @@ def test_create_admin_creates_a_user_with_admin_role(runner):
 
 
 def test_create_admin_promotes_an_existing_user(runner, make_user):
-    make_user("someone@example.com")
+    make_user("someone@example.com", confirmed=False)
     result = runner.invoke(
         args=["create-admin", "--email", "someone@example.com", "--password", "new password"]
     )
@@ -45,6 +45,7 @@ def test_create_admin_promotes_an_existing_user(runner, make_user):
     user = User.find_by_email("someone@example.com")
     assert user.role.name == "admin"
     assert user.check_password("new password")
+    assert user.email_confirmed  # the operator vouches for the address
 
 
 def test_create_admin_prompts_for_the_password(runner):

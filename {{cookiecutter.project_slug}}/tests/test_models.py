@@ -1,7 +1,14 @@
 import pytest
 
 from {{ cookiecutter.package_name }}.extensions import db
-from {{ cookiecutter.package_name }}.models import ROLES, Permission, Role, RoleChangeRefused, User
+from {{ cookiecutter.package_name }}.models import (
+    ROLES,
+    MailEvent,
+    Permission,
+    Role,
+    RoleChangeRefused,
+    User,
+)
 
 
 def test_password_is_hashed_and_checked(make_user):
@@ -43,6 +50,10 @@ def test_created_at_is_set_and_reprs_name_things(make_user):
     assert repr(user) == "<User user@example.com>"
     assert repr(user.role) == "<Role user>"
     assert repr(Permission(name="x.y")) == "<Permission x.y>"
+    assert (
+        repr(MailEvent(key="reset:address:a@example.com"))
+        == "<MailEvent reset:address:a@example.com>"
+    )
 
 
 def test_nobody_changes_their_own_role(make_user):
