@@ -24,24 +24,43 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
+class AccountForm(FlaskForm):
+    """A form that acts on one user's account, given as ``user``."""
+
+    def __init__(self, user: User, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+
+
 class NewPasswordFields:
-    """``password`` and ``confirm``, checked by the password rule of :mod:`.passwords`; the
-    form's ``account_email`` is the address the rule compares the password with."""
+    """``password`` and ``confirm`` for an :class:`AccountForm`, checked by the password rule
+    of :mod:`.passwords` against the account's address."""
 
     password = PasswordField("New password", validators=[DataRequired()])
     confirm = PasswordField(
         "Repeat the new password",
         validators=[DataRequired(), EqualTo("password", "Passwords differ.")],
     )
-
-    def account_email(self) -> str:
-        """The address of the account whose password this is."""
-        raise NotImplementedError
+    user: User
 
     def validate_password(self, field: PasswordField) -> None:
         """WTForms inline validator: the password rule of :mod:`.passwords`."""
-        if problem := password_problem(field.data or "", self.account_email()):
+        if problem := password_problem(field.data or "", self.user.email):
             raise ValidationError(problem)
+
+
+class CurrentPasswordField:
+    """``current_password`` for an :class:`AccountForm`: the account's password."""
+
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
+    user: User
+
+    def validate_current_password(self, field: PasswordField) -> None:
+        """WTForms inline validator: the password the user logs in with."""
+        if not self.user.check_password(field.data or ""):
+            raise ValidationError("This is not your current password.")
 
 
 class RegistrationForm(FlaskForm):
@@ -72,47 +91,19 @@ class EmailForm(FlaskForm):
     submit = SubmitField("Send the link")
 
 
-class ResetPasswordForm(NewPasswordFields, FlaskForm):
+class ResetPasswordForm(NewPasswordFields, AccountForm):
     """Fields ``password``, ``confirm``: the new password set through a reset link."""
 
     submit = SubmitField("Set the new password")
 
-    def __init__(self, user: User, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self.user = user
 
-    def account_email(self) -> str:
-        return self.user.email
-
-
-class CurrentPasswordField:
-    """``current_password``, which must be the logged-in user's password."""
-
-    current_password = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
-    )
-    user: User
-
-    def validate_current_password(self, field: PasswordField) -> None:
-        """WTForms inline validator: the password the user logs in with."""
-        if not self.user.check_password(field.data or ""):
-            raise ValidationError("This is not your current password.")
-
-
-class ChangePasswordForm(CurrentPasswordField, NewPasswordFields, FlaskForm):
+class ChangePasswordForm(CurrentPasswordField, NewPasswordFields, AccountForm):
     """Fields ``current_password``, ``password``, ``confirm`` (the account page)."""
 
     submit = SubmitField("Change the password")
 
-    def __init__(self, user: User, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self.user = user
 
-    def account_email(self) -> str:
-        return self.user.email
-
-
-class ChangeEmailForm(CurrentPasswordField, FlaskForm):
+class ChangeEmailForm(CurrentPasswordField, AccountForm):
     """Fields ``email`` (the new address) and ``current_password`` (the account page)."""
 
     email = EmailField(
@@ -121,8 +112,7 @@ class ChangeEmailForm(CurrentPasswordField, FlaskForm):
     submit = SubmitField("Change the email")
 
     def __init__(self, user: User, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self.user = user
+        super().__init__(user, **kwargs)
         # The account page shows ChangePasswordForm too, with a field of the same name: HTML
         # ids must differ, so that each label points at its own field.
         field = self.current_password

@@ -12,6 +12,7 @@ with ``Retry-After``, which says nothing about any address. (OWASP Forgot Passwo
 
 import math
 import time
+from typing import Literal
 
 from flask import current_app, request
 
@@ -19,8 +20,12 @@ from ..extensions import db
 from ..models import MailEvent, User
 from .throttle import Throttled
 
+#: The account e-mails a visitor can ask for: confirmation (and "already registered"), password
+#: reset, change of address. Each has its own counts.
+Kind = Literal["confirm", "reset", "change"]
 
-def mail_keys(kind: str, address: str) -> dict[str, str]:
+
+def mail_keys(kind: Kind, address: str) -> dict[str, str]:
     """The keys an e-mail of ``kind`` to ``address``, asked for by this request's client, is
     counted under, by limit."""
     return {
@@ -29,9 +34,8 @@ def mail_keys(kind: str, address: str) -> dict[str, str]:
     }
 
 
-def allow(kind: str, address: str) -> bool:
-    """Count an e-mail of ``kind`` (``"confirm"``, ``"reset"``, ``"change"``) to ``address``
-    if the limits let it go, and commit.
+def allow(kind: Kind, address: str) -> bool:
+    """Count an e-mail of ``kind`` to ``address`` if the limits let it go, and commit.
 
     Returns:
         ``True`` when it may be sent (and is counted); ``False`` when the address had its

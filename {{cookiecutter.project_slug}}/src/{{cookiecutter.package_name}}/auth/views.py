@@ -3,6 +3,7 @@
 ``/auth/confirm/<token>``)."""
 
 import math
+from collections.abc import Callable
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -172,33 +173,50 @@ def logout() -> Response:
     return redirect(url_for("main.index"))
 
 
-@bp.route("/reset-password", methods=["GET", "POST"])
-def reset_password_request() -> ResponseReturnValue:
-    """Ask for a password reset link (field ``email``).
+def link_request(
+    kind: mail_limits.Kind,
+    template: str,
+    send: Callable[[User], object],
+    answer: str,
+) -> ResponseReturnValue:
+    """A form that e-mails a link to a given address (field ``email``), the same answer for
+    every address.
 
-    Every valid request gets the same answer, whether or not the address has an account; only
-    an address that has one receives the link, within the limits of :mod:`.mail_limits`
-    (429 with ``Retry-After`` once this client asked for too many).
+    Args:
+        kind: what the e-mail is, for the limits of :mod:`.mail_limits` (past this client's
+            limit the answer is 429 with ``Retry-After``).
+        template: the page with the form.
+        send: sends the e-mail to the account with the address, if it has one and the limits
+            let it go; it decides whether the account gets one.
+        answer: the flash message after a valid request, with ``{email}`` for the address.
     """
     form = EmailForm()
-    if form.validate_on_submit():
-        email = User.normalize_email(form.email.data or "")
-        try:
-            allowed = mail_limits.allow("reset", email)
-        except Throttled as refusal:
-            return mail_throttled(refusal, "auth/reset_request.html", form=form)
-        user = User.find_by_email(email)
-        if allowed and user is not None:
-            emails.send_password_reset(user)
-        minutes = emails.minutes("PASSWORD_RESET_MAX_AGE")
-        flash(
-            f"If {email} has an account, we sent it a link to set a new password. The link "
-            f"works once, for {minutes} minutes. Nothing there? Check the spam folder, or ask "
-            "again.",
-            "success",
-        )
-        return redirect(url_for("auth.login"))
-    return render_template("auth/reset_request.html", form=form), 400 if form.errors else 200
+    if not form.validate_on_submit():
+        return render_template(template, form=form), 400 if form.errors else 200
+    email = User.normalize_email(form.email.data or "")
+    try:
+        allowed = mail_limits.allow(kind, email)
+    except Throttled as refusal:
+        return mail_throttled(refusal, template, form=form)
+    user = User.find_by_email(email)
+    if allowed and user is not None:
+        send(user)
+    flash(answer.format(email=email), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+def reset_password_request() -> ResponseReturnValue:
+    """Ask for a password reset link (field ``email``); the same answer for every address, and
+    the link only to an address that has an account (:func:`link_request`)."""
+    minutes = emails.minutes("PASSWORD_RESET_MAX_AGE")
+    return link_request(
+        "reset",
+        "auth/reset_request.html",
+        emails.send_password_reset,
+        "If {email} has an account, we sent it a link to set a new password. The link works "
+        f"once, for {minutes} minutes. Nothing there? Check the spam folder, or ask again.",
+    )
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -231,28 +249,20 @@ def reset_password(token: str) -> ResponseReturnValue:
 
 @bp.route("/confirm", methods=["GET", "POST"])
 def confirm_request() -> ResponseReturnValue:
-    """Ask for a new confirmation link (field ``email``); the same answer for every address.
+    """Ask for a new confirmation link (field ``email``); the same answer for every address,
+    and the link only to an account not confirmed yet (:func:`link_request`)."""
 
-    Only an address that has an account not yet confirmed receives one, within the limits of
-    :mod:`.mail_limits` (429 with ``Retry-After`` once this client asked for too many).
-    """
-    form = EmailForm()
-    if form.validate_on_submit():
-        email = User.normalize_email(form.email.data or "")
-        try:
-            allowed = mail_limits.allow("confirm", email)
-        except Throttled as refusal:
-            return mail_throttled(refusal, "auth/confirm_request.html", form=form)
-        user = User.find_by_email(email)
-        if allowed and user is not None and not user.email_confirmed:
+    def send(user: User) -> None:
+        if not user.email_confirmed:
             emails.send_confirmation(user)
-        flash(
-            f"If {email} has an account that is not confirmed yet, we sent it a new link. "
-            "Nothing there? Check the spam folder, or ask again.",
-            "success",
-        )
-        return redirect(url_for("auth.login"))
-    return render_template("auth/confirm_request.html", form=form), 400 if form.errors else 200
+
+    return link_request(
+        "confirm",
+        "auth/confirm_request.html",
+        send,
+        "If {email} has an account that is not confirmed yet, we sent it a new link. Nothing "
+        "there? Check the spam folder, or ask again.",
+    )
 
 
 @bp.route("/confirm/<token>")
