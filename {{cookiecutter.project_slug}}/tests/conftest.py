@@ -365,8 +365,9 @@ def make_app(
     outbox: Outbox, smtp_server: tuple[Controller, Inbox]
 ) -> Iterator[Callable[..., Flask]]:
 {%- endif %}
-    """Factory for extra testing apps: ``make_app(SOME_KEY=value)``; they send mail to the
-    test's SMTP server (``outbox``), and their database connections are closed afterwards."""
+    """Factory for extra apps: ``make_app(SOME_KEY=value)`` builds a testing app,
+    ``make_app("production", ...)`` another config's; they send mail to the test's SMTP
+    server (``outbox``), and their database connections are closed afterwards."""
     apps: list[Flask] = []
     mail_config: dict[str, Any] = {
         "MAIL_SERVER": "127.0.0.1",
@@ -374,11 +375,11 @@ def make_app(
         "MAIL_TIMEOUT": 5,
     }
 
-    def make(**overrides: object) -> Flask:
+    def make(config_name: str = "testing", **overrides: object) -> Flask:
 {%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}
-        app = create_app("testing", **{**mail_config, **service_config, **overrides})
+        app = create_app(config_name, **{**mail_config, **service_config, **overrides})
 {%- else %}
-        app = create_app("testing", **{**mail_config, **overrides})
+        app = create_app(config_name, **{**mail_config, **overrides})
 {%- endif %}
         apps.append(app)
         return app

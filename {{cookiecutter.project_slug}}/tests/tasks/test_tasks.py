@@ -479,3 +479,18 @@ def test_a_failed_delivery_is_retried_with_backoff_then_fails_on_record(app, mon
     assert deliver_email.retry_backoff == 30
     assert deliver_email.retry_backoff_max == 600
     assert deliver_email.acks_late is True
+
+
+def test_every_task_of_the_project_keeps_the_delivery_guarantees(app):
+    """What README "Background tasks" promises of each task, checked on each registered one,
+    so that a task declared without them fails here and not in production."""
+    celery = app.extensions["celery"]
+    ours = {name: task for name, task in celery.tasks.items() if name.startswith("{{ cookiecutter.package_name }}.")}
+    assert {long_task.name, prune_audit_events.name, deliver_email.name} <= set(ours)
+    for name, task in ours.items():
+        # Acknowledged after it ran, and redelivered when its worker process dies.
+        assert task.acks_late is True, name
+        assert task.reject_on_worker_lost is True, name
+        # Bounded: stopped by the time limits rather than holding a worker for ever.
+        assert (task.soft_time_limit or celery.conf.task_soft_time_limit) > 0, name
+        assert (task.time_limit or celery.conf.task_time_limit) > 0, name
