@@ -326,6 +326,33 @@ def file_check_findings(project: Path, checks: Iterable[str]) -> list[str]:
     return found
 
 
+def copied_template_findings(project: Path) -> list[str]:
+    """The files cookiecutter copies unrendered (Flask's Jinja templates and Alembic's): none
+    may hold ``cookiecutter.`` (it would reach the user as text or break the page), and each
+    Jinja template must parse with Flask's Jinja, which knows none of cookiecutter's
+    extensions."""
+    import jinja2
+
+    environment = jinja2.Environment(autoescape=True)
+    found = []
+    for path in project_files(project):
+        relative = path.relative_to(project).as_posix()
+        if rendered(relative):
+            continue
+        text = text_of(path)
+        found += [
+            f"{relative}: line {number}: cookiecutter variable: {line.strip()}"
+            for number, line in enumerate(text.splitlines(), start=1)
+            if "cookiecutter." in line
+        ]
+        if "/templates/" in f"/{relative}":
+            try:
+                environment.parse(text)
+            except jinja2.TemplateSyntaxError as error:
+                found.append(f"{relative}: line {error.lineno}: Jinja: {error.message}")
+    return found
+
+
 # --- project checks -------------------------------------------------------------------------
 
 
@@ -368,6 +395,44 @@ def requirement_findings(project: Path, variant: dict) -> list[str]:
         found += [f"{kind}: missing {name}" for name in sorted(want - have)]
         found += [f"{kind}: unexpected {name}" for name in sorted(have - want)]
     return found
+
+
+#: The folders and files of a bake whose imports must be declared (not the type stubs, which
+#: describe libraries rather than use them).
+IMPORTING_PARTS = ("src", "tests", "migrations", "wsgi.py", "gunicorn.conf.py")
+
+
+def top_level_imports(project: Path) -> dict[str, list[str]]:
+    """The top-level module of each absolute import in the bake's code, and where (path:line)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for part in IMPORTING_PARTS:
+        root = project / part
+        paths = [root] if root.is_file() else sorted(root.rglob("*.py")) if root.is_dir() else []
+        for path in paths:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    found[name.split(".")[0]].append(f"{path.relative_to(project)}:{node.lineno}")
+    return dict(found)
+
+
+def import_findings(project: Path, variant: dict, package: str) -> list[str]:
+    """Imports of modules that neither the standard library, the project itself nor the
+    manifest's ``imports`` of the chosen option values account for: a library the bake uses
+    without declaring it, or a feature's import left in a bake without that feature."""
+    allowed = set(facts(variant)["imports"]) | set(sys.stdlib_module_names)
+    allowed |= {package, "tests", "__future__"}
+    return [
+        f"{places[0]}: imports {name}, which the chosen options do not declare"
+        for name, places in sorted(top_level_imports(project).items())
+        if name not in allowed
+    ]
 
 
 # --- tools over many folders ----------------------------------------------------------------
@@ -628,3 +693,16 @@ class FileRenderer:
             source = (PROJECT_TEMPLATE / relative).read_text(encoding="utf-8")
             self._templates[relative] = self.env.from_string(source)
         return self._templates[relative].render(cookiecutter={**self.base, **answers})
+
+
+#: pytest's short summary line of a skip (``-ra``): count, where, reason.
+SKIPPED_LINE = re.compile(r"^SKIPPED \[(\d+)\] [^:\n]+(?::\d+)?: (.+)$", re.MULTILINE)
+
+
+def skip_counts(output: str) -> dict[str, int]:
+    """How many tests pytest's short summary (``-ra``) in ``output`` reports skipped, by
+    reason."""
+    counts: dict[str, int] = {}
+    for number, reason in SKIPPED_LINE.findall(output):
+        counts[reason.strip()] = counts.get(reason.strip(), 0) + int(number)
+    return counts

@@ -54,6 +54,45 @@ def test_bakes_with_exactly_its_files_and_requirements(baked, variant):
 
 
 @variants
+def test_every_import_is_declared_by_a_chosen_option(baked, variant):
+    result = baked.get(variant)
+    package = answer(result, "package_name")
+    findings = checks.import_findings(result.project_path, complete(variant), package)
+    assert findings == []
+
+
+def test_the_import_check_finds_an_undeclared_library(baked, tmp_path):
+    project = tmp_path / "project"
+    (project / "src" / "app").mkdir(parents=True)
+    (project / "src" / "app" / "x.py").write_text(
+        "import os\nimport flask\nfrom . import y\nfrom redis.client import Redis\n"
+    )
+    assert checks.import_findings(project, complete({}), "app") == [
+        "src/app/x.py:4: imports redis, which the chosen options do not declare"
+    ]
+
+
+@variants
+def test_copied_templates_hold_no_template_variables_and_parse(baked, variant):
+    assert checks.copied_template_findings(baked.get(variant).project_path) == []
+
+
+def test_the_copied_template_check_finds_leftovers(tmp_path):
+    folder = tmp_path / "src" / "app" / "templates"
+    folder.mkdir(parents=True)
+    (folder / "a.html").write_text("<h1>{{ cookiecutter.project_name }}</h1>\n")
+    (folder / "b.html").write_text("{% now 'utc', '%Y' %}\n")
+    (folder / "c.html").write_text("{% if x %}{{ x }}{% endif %}\n")
+    findings = checks.copied_template_findings(tmp_path)
+    assert findings[0] == (
+        "src/app/templates/a.html: line 1: cookiecutter variable: "
+        "<h1>{{ cookiecutter.project_name }}</h1>"
+    )
+    assert findings[1].startswith("src/app/templates/b.html: line 1: Jinja: ")
+    assert len(findings) == 2
+
+
+@variants
 def test_nothing_left_unrendered_and_data_files_parse(baked, variant):
     project = baked.get(variant).project_path
     assert checks.file_check_findings(project, ["unrendered", "parses"]) == []
@@ -109,3 +148,16 @@ def test_dotenv_has_a_fresh_secret_and_flaskenv_the_app(baked, variant):
     assert re.search(r"^FLASK_SECRET_KEY=[0-9a-f]{64}$", env, re.MULTILINE), env
     flaskenv = (project / ".flaskenv").read_text(encoding="utf-8").splitlines()
     assert f"FLASK_APP={answer(result, 'package_name')}" in flaskenv
+
+
+def test_skip_counts_reads_pytests_summary():
+    summary = (
+        "SKIPPED [2] tests/a.py:10: MONGODB_URI not set: no MongoDB server on this machine\n"
+        "SKIPPED [1] tests/b.py: module skipped\n"
+        "SKIPPED [1] tests/c.py:3: MONGODB_URI not set: no MongoDB server on this machine\n"
+        "FAILED tests/d.py::test_x - SKIPPED [9] is not a summary line\n"
+    )
+    assert checks.skip_counts(summary) == {
+        "MONGODB_URI not set: no MongoDB server on this machine": 3,
+        "module skipped": 1,
+    }

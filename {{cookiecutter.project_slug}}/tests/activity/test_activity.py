@@ -2,18 +2,26 @@
 
 Tests marked ``requires_mongodb`` use a real server (``MONGODB_URI``); there is none on some
 machines, and they are then reported as skipped with that reason. Everything else (config, CLI
-wiring, MongoDB being down) needs no server: it points the app at a closed port.
+wiring, MongoDB being down) needs no server: it points the app at a closed port. The
+``test_unit_`` tests check the feed's query itself (owner filter, order, paging) as a plain
+value; they stand beside the server tests, not for them.
 """
 
 import logging
 import socket
 
 import pytest
-from pymongo import MongoClient
+from pymongo import DESCENDING, MongoClient
 
 from {{ cookiecutter.package_name }} import create_app
 from {{ cookiecutter.package_name }}.activity import mongo
-from {{ cookiecutter.package_name }}.activity.feed import INDEXES, recent_events, record_event
+from {{ cookiecutter.package_name }}.activity.feed import (
+    FEED_LENGTH,
+    INDEXES,
+    feed_query,
+    recent_events,
+    record_event,
+)
 from {{ cookiecutter.package_name }}.config import ConfigError
 
 from ..conftest import PASSWORD, answer_within, closed_port, requires_mongodb
@@ -181,3 +189,29 @@ def test_unusable_mongodb_uri_is_refused_in_one_line(monkeypatch, uri):
     monkeypatch.setenv("MONGODB_URI", uri)
     with pytest.raises(ConfigError, match=r"^MONGODB_URI cannot be used: "):
         create_app("development")
+
+
+# Unit tests of the feed's query, without a server: who sees what, in which order, how many.
+
+
+def test_unit_the_feed_query_reads_only_the_users_own_events():
+    query = feed_query(42)
+    assert query["filter"] == {"user_id": 42}
+    assert feed_query(7)["filter"] == {"user_id": 7}
+
+
+def test_unit_the_feed_query_is_newest_first_and_paged():
+    query = feed_query(42)
+    assert query["sort"] == [("at", DESCENDING), ("_id", DESCENDING)]
+    assert query["limit"] == FEED_LENGTH == 20
+    assert feed_query(42, limit=5)["limit"] == 5
+    assert query["projection"] == {"_id": False}
+    # The sort matches the index the page reads by (flask mongo-init), after its user_id.
+    (index,) = INDEXES
+    assert list(index.document["key"].items())[1:] == query["sort"]
+
+
+@pytest.mark.parametrize("limit", [0, -1])
+def test_unit_the_feed_query_refuses_a_limit_mongodb_would_read_as_none(limit):
+    with pytest.raises(ValueError, match="at least 1"):
+        feed_query(42, limit=limit)

@@ -7,7 +7,7 @@ database. One document per event::
 """
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypedDict
 
 from flask import current_app, request
 from pymongo import ASCENDING, DESCENDING, IndexModel
@@ -60,14 +60,42 @@ def record_event(user: User, kind: str) -> bool:
     return True
 
 
-def recent_events(user_id: int, limit: int = FEED_LENGTH) -> list[dict[str, Any]]:
-    """The user's latest ``limit`` events, newest first, without MongoDB's ``_id``.
+class FeedQuery(TypedDict):
+    """A ``find`` on the collection: filter, projection, sort keys and the number of documents."""
+
+    filter: dict[str, Any]
+    projection: dict[str, bool]
+    sort: list[tuple[str, int]]
+    limit: int
+
+
+def feed_query(user_id: int, limit: int = FEED_LENGTH) -> FeedQuery:
+    """The query of a user's feed: only ``user_id``'s events, newest first (ties by ``_id``,
+    the insertion order), at most ``limit`` (at least 1), without MongoDB's ``_id``.
 
     Raises:
+        ValueError: ``limit`` is below 1 (MongoDB reads 0 as "no limit").
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+    return FeedQuery(
+        filter={"user_id": user_id},
+        projection={"_id": False},
+        sort=[("at", DESCENDING), ("_id", DESCENDING)],
+        limit=limit,
+    )
+
+
+def recent_events(user_id: int, limit: int = FEED_LENGTH) -> list[dict[str, Any]]:
+    """The user's latest ``limit`` events (:func:`feed_query`).
+
+    Raises:
+        ValueError: ``limit`` is below 1.
         pymongo.errors.PyMongoError: MongoDB is unreachable or refused the query.
     """
-    cursor = events().find({"user_id": user_id}, {"_id": False})
-    return list(cursor.sort([("at", DESCENDING), ("_id", DESCENDING)]).limit(limit))
+    query = feed_query(user_id, limit)
+    cursor = events().find(query["filter"], query["projection"])
+    return list(cursor.sort(query["sort"]).limit(query["limit"]))
 
 
 def ensure_indexes() -> list[str]:
