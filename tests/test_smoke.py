@@ -78,16 +78,11 @@ def union_python(tmp_path_factory: pytest.TempPathFactory) -> str:
     venv = tmp_path_factory.mktemp("smoke") / "venv"
     python = python_for("3.12") or sys.executable
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
-    made = subprocess.run(
-        [uv, "venv", "--quiet", "--python", python, str(venv)], env=env, capture_output=True, text=True
-    )
+    command = [uv, "venv", "--quiet", "--python", python, str(venv)]
+    made = subprocess.run(command, env=env, capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
-    installed = subprocess.run(
-        [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), *requirements()],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    command = [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python")]
+    installed = subprocess.run(command + requirements(), env=env, capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr
     return str(venv / "bin" / "python")
 
@@ -120,8 +115,6 @@ def test_the_app_builds_and_serves_its_pages(baked, variant, union_python, tmp_p
     assert out.returncode == 0, out.stderr[-3000:]
     report = json.loads(out.stdout.strip().splitlines()[-1])
     assert report["statuses"] == pages
-    failed = {
-        name for name, check in report["ready"]["checks"].items() if check["status"] != "ok"
-    }
+    failed = {name for name, check in report["ready"]["checks"].items() if check["status"] != "ok"}
     # No MongoDB server can run here; every other backing service of the testing config does.
     assert failed <= ({"mongodb"} if chosen["use_mongodb"] else set()), report["ready"]
