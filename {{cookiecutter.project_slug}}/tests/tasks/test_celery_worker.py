@@ -284,8 +284,10 @@ def test_task_is_redelivered_when_its_worker_process_is_killed(worker, app):
 
 
 def test_soft_time_limit_stops_a_task(worker, app):
+    # The limit falls inside the first 3 s step's sleep: one that fell while Celery decodes
+    # a stored state (update_state) would reach the task wrapped in kombu's DecodeError.
     result = worker.start(
-        long_task, kwargs={"total": 20, "delay": 0.5}, soft_time_limit=1, time_limit=5
+        long_task, kwargs={"total": 2, "delay": 3}, soft_time_limit=1, time_limit=5
     )
     wait_for(lambda: result.state == "FAILURE", "the task to hit its time limit")
     assert type(result.result).__name__ == "SoftTimeLimitExceeded"
