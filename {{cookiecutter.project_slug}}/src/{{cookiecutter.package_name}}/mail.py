@@ -65,7 +65,8 @@ def set_queue(app: Flask, queue: Queue) -> None:
 
 
 def render(template: str, to: str, subject: str, **context: Any) -> OutgoingEmail:
-    """Render ``<template>.txt`` and ``<template>.html`` into a message to ``to``.
+    """Render ``<template>.txt.jinja`` (plain text, so not HTML-escaped: Flask escapes only
+    ``.html`` and its kin) and ``<template>.html`` into a message to ``to``.
 
     Args:
         template: the templates' path without the extension, e.g. ``"auth/email/confirm"``.
@@ -77,7 +78,7 @@ def render(template: str, to: str, subject: str, **context: Any) -> OutgoingEmai
     return OutgoingEmail(
         to=to,
         subject=f"{current_app.config['APP_NAME']}: {subject}",
-        text=render_template(f"{template}.txt", **context),
+        text=render_template(f"{template}.txt.jinja", **context),
         html=render_template(f"{template}.html", **context),
     )
 

@@ -20,6 +20,11 @@ def minutes(setting: str) -> int:
     return math.ceil(int(current_app.config[setting]) / 60)
 
 
+def hours(setting: str) -> int:
+    """The lifetime in ``setting`` (seconds), in whole hours, for the mail's wording."""
+    return math.ceil(int(current_app.config[setting]) / 3600)
+
+
 def send_confirmation(user: User) -> bool:
     """Send ``user`` a link that confirms their address. Returns :func:`..mail.send`'s answer."""
     link = url_for("auth.confirm_email", token=make_token("confirm", user), _external=True)
@@ -29,7 +34,7 @@ def send_confirmation(user: User) -> bool:
             to=user.email,
             subject="Confirm your email address",
             link=link,
-            hours=math.ceil(int(current_app.config["EMAIL_CONFIRM_MAX_AGE"]) / 3600),
+            hours=hours("EMAIL_CONFIRM_MAX_AGE"),
         )
     )
 
@@ -72,7 +77,7 @@ def send_change_email(user: User, new_email: str) -> bool:
             subject="Confirm your new email address",
             link=url_for("account.change_email", token=token, _external=True),
             old_email=user.email,
-            hours=math.ceil(int(current_app.config["EMAIL_CONFIRM_MAX_AGE"]) / 3600),
+            hours=hours("EMAIL_CONFIRM_MAX_AGE"),
         )
     )
 

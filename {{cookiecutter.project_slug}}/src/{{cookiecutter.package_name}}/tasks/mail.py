@@ -25,7 +25,6 @@ logger = logging.getLogger(__name__)
     retry_backoff_max=600,
     retry_jitter=True,
     max_retries=8,
-    acks_late=True,
     ignore_result=True,
 )
 def deliver_email(message: mail.OutgoingEmail) -> None:
