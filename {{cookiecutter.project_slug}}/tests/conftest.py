@@ -28,17 +28,20 @@ at a closed port, which is how the down-server tests see MongoDB.
 {% if cookiecutter.use_redis -%}
 import contextlib
 {% endif -%}
+import copy
 import email
 import os
 import re
 {%- if server_db or cookiecutter.use_redis or cookiecutter.use_mongodb %}
 import secrets
 {%- endif %}
+import shutil
 import socket
 import threading
 from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from email.policy import default as default_policy
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit{% if cookiecutter.use_mongodb %}, urlunsplit{% endif %}
 
@@ -65,6 +68,9 @@ from werkzeug.test import TestResponse
 from {{ cookiecutter.package_name }} import create_app
 {%- if cookiecutter.use_mongodb %}
 from {{ cookiecutter.package_name }}.activity import mongo
+{%- endif %}
+{%- if cookiecutter.use_api %}
+from {{ cookiecutter.package_name }}.api.extensions import limiter
 {%- endif %}
 from {{ cookiecutter.package_name }}.extensions import cache, db
 from {{ cookiecutter.package_name }}.models import Role, User
@@ -196,15 +202,20 @@ def outbox(smtp_server: tuple[Controller, Inbox]) -> Outbox:
     return Outbox(inbox)
 
 
-@pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    """Each test gets its own instance folder and none of the developer's settings."""
-    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+def isolate_environment(monkeypatch: pytest.MonkeyPatch, instance: Path) -> None:
+    """Point ``INSTANCE_PATH`` at ``instance`` and drop the developer's own settings."""
+    monkeypatch.setenv("INSTANCE_PATH", str(instance))
     for name in ("DATABASE_URL", "APP_CONFIG"{% if cookiecutter.use_redis %}, "REDIS_URL"{% endif %}):
         monkeypatch.delenv(name, raising=False)
     for name in list(os.environ):
         if name.startswith("FLASK_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each test gets its own instance folder and none of the developer's settings."""
+    isolate_environment(monkeypatch, tmp_path / "instance")
 {%- if server_db %}
 
 
@@ -335,7 +346,7 @@ def mongodb_test_uri() -> Iterator[str]:
 
 
 {% if cookiecutter.use_redis or cookiecutter.use_mongodb -%}
-@pytest.fixture
+@pytest.fixture(scope="session")
 def service_config(
 {%- if cookiecutter.use_redis %}redis_prefix: str{% endif %}
 {%- if cookiecutter.use_redis and cookiecutter.use_mongodb %}, {% endif %}
@@ -355,54 +366,107 @@ def service_config(
     }
 
 
-@pytest.fixture
-def make_app(
-    service_config: dict[str, object], outbox: Outbox, smtp_server: tuple[Controller, Inbox]
-) -> Iterator[Callable[..., Flask]]:
-{%- else -%}
-@pytest.fixture
-def make_app(
-    outbox: Outbox, smtp_server: tuple[Controller, Inbox]
-) -> Iterator[Callable[..., Flask]]:
+{% endif -%}
+@pytest.fixture(scope="session")
+def app_overrides(
+{%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}
+    service_config: dict[str, object], smtp_server: tuple[Controller, Inbox]
+{%- else %}
+    smtp_server: tuple[Controller, Inbox]
 {%- endif %}
+) -> dict[str, Any]:
+    """Config every test app gets: mail to the suite's SMTP server
+{%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}, and the test services{% endif %}."""
+    return {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_server[0].port,
+        "MAIL_TIMEOUT": 5,
+{%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}
+        **service_config,
+{%- endif %}
+    }
+
+
+def close_app(app: Flask) -> None:
+    """Close ``app``'s database connections{% if cookiecutter.use_mongodb %} and its MongoDB client{% endif %}."""
+    with app.app_context():
+        db.engine.dispose()
+{%- if cookiecutter.use_mongodb %}
+    mongo.close(app)
+{%- endif %}
+
+
+@pytest.fixture
+def make_app(app_overrides: dict[str, Any], outbox: Outbox) -> Iterator[Callable[..., Flask]]:
     """Factory for extra apps: ``make_app(SOME_KEY=value)`` builds a testing app,
     ``make_app("production", ...)`` another config's; they send mail to the test's SMTP
     server (``outbox``), and their database connections are closed afterwards."""
     apps: list[Flask] = []
-    mail_config: dict[str, Any] = {
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp_server[0].port,
-        "MAIL_TIMEOUT": 5,
-    }
 
     def make(config_name: str = "testing", **overrides: object) -> Flask:
-{%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}
-        app = create_app(config_name, **{**mail_config, **service_config, **overrides})
-{%- else %}
-        app = create_app(config_name, **{**mail_config, **overrides})
-{%- endif %}
+        app = create_app(config_name, **{**app_overrides, **overrides})
         apps.append(app)
         return app
 
     yield make
     for app in apps:
-        with app.app_context():
-            db.engine.dispose()
-{%- if cookiecutter.use_mongodb %}
-        mongo.close(app)
-{%- endif %}
+        close_app(app)
+
+
+@pytest.fixture(scope="session")
+def shared_app(
+    app_overrides: dict[str, Any], database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    """The testing app on the suite's database that most tests share.
+
+    Building an app (routes, OpenAPI document, templates) costs more than most tests, so it is
+    built once; the ``app`` fixture puts its config, data and instance folder back after each
+    test. A test that changes the app itself (adds routes, blueprints or hooks) is marked
+    ``own_app`` and gets a new one.
+    """
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate_environment(monkeypatch, tmp_path_factory.mktemp("shared") / "instance")
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, **app_overrides)
+    yield app
+    close_app(app)
+
+
+def reset_instance_folder(app: Flask) -> None:
+    """Empty ``app``'s instance folder, keeping the folder."""
+    for child in Path(app.instance_path).iterdir():
+        if child.is_dir():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
 
 
 @pytest.fixture
 def app(
-    request: pytest.FixtureRequest, make_app: Callable[..., Flask], database_url: str
+    request: pytest.FixtureRequest,
+    make_app: Callable[..., Flask],
+    shared_app: Flask,
+    database_url: str,
 ) -> Iterator[Flask]:
     """A testing app on the suite's database with the tables made and roles seeded.
 
     Extra config comes from indirect parametrization:
-    ``@pytest.mark.parametrize("app", [{"KEY": value}], indirect=True)``.
+    ``@pytest.mark.parametrize("app", [{"KEY": value}], indirect=True)``; such a test, and one
+    marked ``own_app``, gets an app of its own, the others :func:`shared_app`.
     """
-    app = make_app(SQLALCHEMY_DATABASE_URI=database_url, **getattr(request, "param", {}))
+    param = getattr(request, "param", None)
+    if param is not None or request.node.get_closest_marker("own_app"):
+        app = make_app(SQLALCHEMY_DATABASE_URI=database_url, **(param or {}))
+    else:
+        app = shared_app
+{%- if cookiecutter.celery_broker != "none" %}
+        # Tasks run in the Flask app of the Celery app made last; an own app may have been.
+        app.extensions["celery"].set_current()
+        app.extensions["celery"].set_default()
+{%- endif %}
+    # The values, and a copy of each dict's contents: a test may replace a key or change a
+    # dict in place, and extensions may hold the dict objects themselves.
+    config = dict(app.config)
+    contents = {key: copy.deepcopy(value) for key, value in config.items() if isinstance(value, dict)}
     with app.app_context():
         db.create_all()
         Role.seed()
@@ -422,6 +486,18 @@ def app(
         if MONGODB_URI:
             mongo.db.drop_collection("activity")
 {%- endif %}
+{%- if cookiecutter.use_api %}
+        # Flask-Limiter keeps its counters in the limiter, not the app: start each test at zero.
+        if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+            limiter.reset()
+{%- endif %}
+    if app is shared_app:
+        app.config.clear()
+        app.config.update(config)
+        for key, value in contents.items():
+            config[key].clear()
+            config[key].update(value)
+        reset_instance_folder(app)
 
 
 @pytest.fixture

@@ -1,3 +1,5 @@
+import pytest
+
 from {{ cookiecutter.package_name }}.auth.permissions import permission_required
 from {{ cookiecutter.package_name }}.models import User
 
@@ -62,6 +64,7 @@ def test_set_role_needs_users_manage_permission(client, auth, make_user):
     assert User.find_by_email("someone@example.com").role.name == "user"
 
 
+@pytest.mark.own_app
 def test_permission_required_keeps_view_metadata_and_result(app, client, auth, make_user):
     @permission_required("admin.access")
     def secret() -> str:

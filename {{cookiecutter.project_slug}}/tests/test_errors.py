@@ -1,5 +1,7 @@
 import logging
 
+import pytest
+
 from .conftest import unreachable_database_url
 
 
@@ -17,6 +19,7 @@ def test_405_page(client):
     assert response.headers["Allow"]
 
 
+@pytest.mark.own_app
 def test_unexpected_error_is_logged_and_answered_500(app, caplog):
     @app.route("/boom")
     def boom():

@@ -109,6 +109,7 @@ def test_error_responder_answers_its_errors_and_passes_on_the_rest(make_app):
     assert "405 Method Not Allowed" in response.text
 
 
+@pytest.mark.own_app
 def test_admin_section_renders_below_the_users(app, client, auth, make_user):
     make_user("admin@example.com", role="admin")
     loader = DictLoader({"stub/section.html": "<h2>Stub</h2>"})
@@ -122,6 +123,7 @@ def test_admin_section_renders_below_the_users(app, client, auth, make_user):
     assert page.index("<h2>Users</h2>") < page.index("<h2>Stub</h2>")
 
 
+@pytest.mark.own_app
 @pytest.mark.parametrize("signed_in", [True, False])
 def test_nav_link_shows_for_signed_in_users_once_its_blueprint_is_registered(
     app, client, auth, make_user, signed_in

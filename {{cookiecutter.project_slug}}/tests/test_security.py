@@ -85,6 +85,7 @@ def test_a_file_part_where_a_field_belongs_is_400(client):
     assert "takes no file uploads" in response.text
 
 
+@pytest.mark.own_app
 def test_a_view_marked_accepts_files_gets_them(app):
     @accepts_files
     def upload() -> str:
@@ -113,6 +114,7 @@ def test_dict_settings_are_copied_per_app(make_app):
     assert make_app().config["CONTENT_SECURITY_POLICY"]["img-src"] == "'self' data:"
 
 
+@pytest.mark.own_app
 def test_a_json_view_sees_the_parsed_body(app):
     def echo() -> object:
         return {"got": request.get_json()}

@@ -33,6 +33,7 @@ def test_web_pages_keep_html_errors(client):
     assert response.mimetype == "text/html"
 
 
+@pytest.mark.own_app
 def test_unexpected_error_in_api_is_json_500(app, caplog):
     @app.route("/api/v1/boom")
     def boom():
@@ -46,6 +47,7 @@ def test_unexpected_error_in_api_is_json_500(app, caplog):
     assert "errors" not in body
 
 
+@pytest.mark.own_app
 def test_abort_with_custom_headers_keeps_them(app):
     @app.route("/api/v1/teapot")
     def teapot():
