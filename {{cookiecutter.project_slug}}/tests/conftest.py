@@ -368,13 +368,13 @@ def service_config(
 
 {% endif -%}
 @pytest.fixture(scope="session")
-def app_overrides(
 {%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}
+def app_overrides(
     service_config: dict[str, object], smtp_server: tuple[Controller, Inbox]
-{%- else %}
-    smtp_server: tuple[Controller, Inbox]
-{%- endif %}
 ) -> dict[str, Any]:
+{%- else %}
+def app_overrides(smtp_server: tuple[Controller, Inbox]) -> dict[str, Any]:
+{%- endif %}
     """Config every test app gets: mail to the suite's SMTP server
 {%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}, and the test services{% endif %}."""
     return {
@@ -466,7 +466,7 @@ def app(
     # The values, and a copy of each dict's contents: a test may replace a key or change a
     # dict in place, and extensions may hold the dict objects themselves.
     config = dict(app.config)
-    contents = {key: copy.deepcopy(value) for key, value in config.items() if isinstance(value, dict)}
+    contents = {key: copy.deepcopy(v) for key, v in config.items() if isinstance(v, dict)}
     with app.app_context():
         db.create_all()
         Role.seed()
