@@ -5,10 +5,14 @@ uv; each variant of the static list is baked, and its ``create_app("testing")`` 
 its ``src`` (on ``PYTHONPATH``, no install) on an in-memory SQLite database and asked for a
 handful of pages through Flask's test client. A wrong setting, a broken import or a page that
 fails to render shows here in seconds, where the variant level needs minutes per variant.
+
+The same venv runs ``mypy`` (strict, the bake's own ``[tool.mypy]``) on each distinct ``src``
+tree, with one mypy cache for all of them, so only a bake's own modules are checked again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -63,11 +67,12 @@ PAGES = {
 
 
 def requirements() -> list[str]:
-    """Every requirement of every option value in the manifest, each once."""
+    """Every requirement and dev requirement (mypy and the stub packages among them) of every
+    option value in the manifest, each once."""
     names: list[str] = []
     for option, entries in MANIFEST.items():
         for entry in [entries] if option == "core" else entries.values():
-            names += entry.get("requirements", [])
+            names += entry.get("requirements", []) + entry.get("dev_requirements", [])
     return list(dict.fromkeys(names))
 
 
@@ -118,3 +123,36 @@ def test_the_app_builds_and_serves_its_pages(baked, variant, union_python, tmp_p
     failed = {name for name, check in report["ready"]["checks"].items() if check["status"] != "ok"}
     # No MongoDB server can run here; every other backing service of the testing config does.
     assert failed <= ({"mongodb"} if chosen["use_mongodb"] else set()), report["ready"]
+
+
+#: mypy's verdict per distinct (``src`` tree, target Python): bakes that differ only outside
+#: ``src`` (licence, CI files, Docker) share it.
+MYPY_VERDICTS: dict[tuple[str, str], subprocess.CompletedProcess[str]] = {}
+
+
+def tree_digest(folder: Path) -> str:
+    """A digest of every file's path and bytes under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=[variant_id(v) for v in VARIANTS])
+def test_src_passes_mypy_strict(baked, variant, union_python, tmp_path_factory):
+    result = baked.get(variant)
+    project = result.project_path
+    sources = tree_digest(project / "src") + tree_digest(project / "stubs")
+    key = (sources, complete(variant)["python_version"])
+    if key not in MYPY_VERDICTS:
+        cache = tmp_path_factory.getbasetemp() / "mypy-cache"
+        MYPY_VERDICTS[key] = subprocess.run(
+            [union_python, "-m", "mypy", "--cache-dir", str(cache)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    checked = MYPY_VERDICTS[key]
+    assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-2000:]
+    assert "Success: no issues found" in checked.stdout
