@@ -1,54 +1,87 @@
-"""The production entry point, run as gunicorn would import it."""
+"""The production entry point, run as gunicorn would import it: each case in a new interpreter.
+
+The interpreters start together (one fixture for the module), so the module costs about one
+import of the app instead of one per case.
+"""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROJECT = Path(__file__).resolve().parents[1]
+GOOD_KEY = "s" * 64
+
+#: Each case: the environment it adds, and a ``.env`` file it writes first (or None).
+CASES: dict[str, tuple[dict[str, str], str | None]] = {
+    "no secret key": ({}, None),
+    "production": ({"FLASK_SECRET_KEY": GOOD_KEY, "FLASK_MAIL_SERVER": "mail.example"}, None),
+    "no mail server": ({"FLASK_SECRET_KEY": GOOD_KEY}, None),
+    "bad database url": ({"FLASK_SECRET_KEY": GOOD_KEY, "DATABASE_URL": "nonsense"}, None),
+    "dotenv": ({}, f"FLASK_SECRET_KEY={'d' * 64}\n"),
+}
 
 
-def import_wsgi(tmp_path, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-    environment.update(env, INSTANCE_PATH=str(tmp_path / "instance"))
-    return subprocess.run(
-        [sys.executable, "-c", "import wsgi; print(wsgi.app.config['SESSION_COOKIE_SECURE'])"],
-        cwd=tmp_path,
-        env={**environment, "PYTHONPATH": str(PROJECT)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+@pytest.fixture(scope="module")
+def imports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess]:
+    """``import wsgi`` in a new interpreter per case, all at once, from its own folder."""
+    # As the suite's own apps: none of the developer's settings (this runs before the
+    # per-test isolation in conftest.py).
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("FLASK_") and key not in {"DATABASE_URL", "APP_CONFIG", "REDIS_URL"}
+    }
+    started = {}
+    for name, (env, dotenv) in CASES.items():
+        folder = tmp_path_factory.mktemp("wsgi")
+        if dotenv is not None:
+            (folder / ".env").write_text(dotenv)
+        environment = {**base, **env, "INSTANCE_PATH": str(folder / "instance")}
+        started[name] = subprocess.Popen(
+            [sys.executable, "-c", "import wsgi; print(wsgi.app.config['SESSION_COOKIE_SECURE'])"],
+            cwd=folder,
+            env={**environment, "PYTHONPATH": str(PROJECT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    results = {}
+    for name, process in started.items():
+        out, err = process.communicate(timeout=120)
+        results[name] = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    return results
 
 
-def test_wsgi_refuses_to_start_without_a_secret_key_in_one_line(tmp_path):
-    result = import_wsgi(tmp_path)
+def test_wsgi_refuses_to_start_without_a_secret_key_in_one_line(imports):
+    result = imports["no secret key"]
     assert result.returncode == 4
     assert result.stderr.startswith("ERROR: SECRET_KEY is missing")
     assert result.stderr.count("\n") == 1
 
 
-def test_wsgi_builds_the_production_app(tmp_path):
-    result = import_wsgi(tmp_path, FLASK_SECRET_KEY="s" * 64, FLASK_MAIL_SERVER="mail.example")
+def test_wsgi_builds_the_production_app(imports):
+    result = imports["production"]
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
 
 
-def test_production_without_a_mail_server_warns_where_the_mail_goes(tmp_path):
-    result = import_wsgi(tmp_path, FLASK_SECRET_KEY="s" * 64)
+def test_production_without_a_mail_server_warns_where_the_mail_goes(imports):
+    result = imports["no mail server"]
     assert result.returncode == 0, result.stderr
     assert "WARNING" in result.stdout
     assert "FLASK_MAIL_SERVER is unset: e-mail is written to" in result.stdout
 
 
-def test_wsgi_refuses_an_unusable_database_url_in_one_line(tmp_path):
-    result = import_wsgi(tmp_path, FLASK_SECRET_KEY="s" * 64, DATABASE_URL="nonsense")
+def test_wsgi_refuses_an_unusable_database_url_in_one_line(imports):
+    result = imports["bad database url"]
     assert result.returncode == 4
     assert result.stderr.startswith("ERROR: DATABASE_URL cannot be used: ")
     assert result.stderr.count("\n") == 1
 
 
-def test_wsgi_reads_dotenv_from_the_working_directory(tmp_path):
-    (tmp_path / ".env").write_text(f"FLASK_SECRET_KEY={'d' * 64}\n")
-    result = import_wsgi(tmp_path)
+def test_wsgi_reads_dotenv_from_the_working_directory(imports):
+    result = imports["dotenv"]
     assert result.returncode == 0, result.stderr
