@@ -57,6 +57,14 @@ def test_register_rejects_bad_input(client, email, password, confirm, message):
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
 
 
+def test_register_takes_a_long_passphrase(client):
+    # Longer than the 72 characters the strength estimator looks at (it raises past them).
+    passphrase = "correct horse battery staple " * 8
+    response = register(client, "long@example.com", passphrase, passphrase)
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(User).filter_by(email="long@example.com")) is not None
+
+
 def test_register_before_the_roles_are_seeded_is_503_with_a_notice(client, caplog):
     # As after `flask db upgrade` without `flask init`: the default role does not exist.
     db.session.delete(db.session.scalar(db.select(Role).filter_by(name="user")))

@@ -14,7 +14,9 @@ from zxcvbn import zxcvbn
 MIN_PASSWORD_LENGTH = 8
 #: Longest password accepted; bounds the hashing work one request can ask for.
 MAX_PASSWORD_LENGTH = 256
-#: zxcvbn looks at this many characters at most; its cost grows quickly with length.
+#: zxcvbn estimates this many characters at most (its cost grows quickly with length, and it
+#: raises ``ValueError`` past its ``max_length``); a longer password is judged by its start,
+#: which it is at least as strong as.
 ESTIMATE_LENGTH = 72
 
 
@@ -32,7 +34,9 @@ def password_problem(password: str, email: str) -> str | None:
     local_part = address.partition("@")[0]
     if password.strip().lower() in {address, local_part}:
         return "Do not use your email address as your password."
-    estimate = zxcvbn(password, user_inputs=[address, local_part], max_length=ESTIMATE_LENGTH)
+    estimate = zxcvbn(
+        password[:ESTIMATE_LENGTH], user_inputs=[address, local_part], max_length=ESTIMATE_LENGTH
+    )
     if estimate["score"] < int(current_app.config["PASSWORD_MIN_SCORE"]):
         warning = estimate["feedback"]["warning"]
         return "This password is too easy to guess" + (f": {warning}" if warning else ".")
