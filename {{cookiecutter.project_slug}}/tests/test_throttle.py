@@ -68,6 +68,29 @@ def test_the_lock_lifts_when_the_failures_age_out(app, client, make_user, limits
     assert login(client, password=PASSWORD).status_code == 302
 
 
+def test_a_failure_prunes_its_keys_aged_out_failures_only(app, client, limits):
+    login(client, email="user@example.com", address="10.0.0.1")
+    login(client, email="other@example.com", address="10.0.0.2")
+    window = app.config["LOGIN_THROTTLE_WINDOW"]
+    db.session.execute(db.update(LoginFailure).values(failed_at=time.time() - window - 1))
+    db.session.commit()
+    login(client, email="user@example.com", address="10.0.0.1")
+    rows = db.session.execute(db.select(LoginFailure.key, LoginFailure.failed_at)).all()
+    recent = {key for key, failed_at in rows if failed_at > time.time() - window}
+    aged = {key for key, failed_at in rows if failed_at <= time.time() - window}
+    assert recent == {
+        "client:10.0.0.1",
+        "account:user@example.com",
+        "account:user@example.com|client:10.0.0.1",
+    }
+    # Another client's and another account's old failures wait for their own next failure.
+    assert aged == {
+        "client:10.0.0.2",
+        "account:other@example.com",
+        "account:other@example.com|client:10.0.0.2",
+    }
+
+
 def test_a_success_clears_the_accounts_failures_not_the_addresses(client, make_user, limits):
     make_user()
     login(client)
