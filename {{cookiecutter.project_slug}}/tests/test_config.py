@@ -111,6 +111,8 @@ def test_production_refuses_missing_placeholder_or_short_secret_key(monkeypatch,
     message = str(raised.value)
     assert "\n" not in message
     assert message.startswith("SECRET_KEY is missing, a placeholder or shorter than 32")
+    # The fix it names, word for word: the command prints a key the check accepts.
+    assert message.endswith('`python -c "import secrets; print(secrets.token_hex(32))"`')
 
 
 def test_production_accepts_a_real_key_and_secures_cookies(monkeypatch):
