@@ -1,8 +1,6 @@
 """Routes: ``/account/`` (the page), ``POST /account/password``, ``POST /account/email`` (and
 the e-mailed ``/account/email/<token>``), ``POST /account/confirm``."""
 
-import math
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user
@@ -11,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ..auth import emails, mail_limits
 from ..auth.forms import ChangeEmailForm, ChangePasswordForm
 from ..auth.links import LinkRefused, load_token
-from ..auth.throttle import Throttled
+from ..auth.throttle import Throttled, too_many
 from ..auth.views import link_refused
 from ..extensions import db
 from ..models import User
@@ -43,9 +41,7 @@ def account_page(
 
 def throttled(refusal: Throttled) -> ResponseReturnValue:
     """The account page, 429 with ``Retry-After`` (seconds): too many e-mails asked for."""
-    minutes = math.ceil(refusal.retry_after / 60)
-    flash(f"Too many e-mails asked for. Try again in {minutes} minutes.", "error")
-    return account_page(status=429, headers={"Retry-After": str(refusal.retry_after)})
+    return account_page(status=429, headers=too_many(refusal, "e-mails asked for"))
 
 
 @bp.route("/")

@@ -15,18 +15,27 @@ Automated Attacks"; NIST SP 800-63B, 5.2.2 "Rate Limiting".)
 import math
 import time
 
-from flask import current_app, request
+from flask import current_app, flash, request
 
 from ..extensions import db
 from ..models import LoginFailure, User
 
 
 class Throttled(Exception):
-    """Too many failed logins; ``retry_after`` is the number of seconds to wait."""
+    """A limit is reached (failed logins here, account e-mails in :mod:`.mail_limits`);
+    ``retry_after`` is the number of seconds to wait."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many failed logins: retry after {retry_after} s")
+        super().__init__(f"limit reached: retry after {retry_after} s")
         self.retry_after = retry_after
+
+
+def too_many(refusal: Throttled, what: str) -> dict[str, str]:
+    """Flash "Too many ``what``. Try again in N minutes." (N rounded up) and return the
+    headers of the 429 answer: ``Retry-After`` in seconds (RFC 9110, 10.2.3)."""
+    minutes = math.ceil(refusal.retry_after / 60)
+    flash(f"Too many {what}. Try again in {minutes} minutes.", "error")
+    return {"Retry-After": str(refusal.retry_after)}
 
 
 def throttle_keys(email: str) -> dict[str, str]:

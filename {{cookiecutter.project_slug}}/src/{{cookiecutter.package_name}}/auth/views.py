@@ -2,7 +2,6 @@
 (and the e-mailed ``/auth/reset-password/<token>``), ``/auth/confirm`` (and the e-mailed
 ``/auth/confirm/<token>``)."""
 
-import math
 from collections.abc import Callable
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -20,7 +19,7 @@ from . import bp, emails, mail_limits, throttle
 from .forms import EmailForm, LoginForm, RegistrationForm, ResetPasswordForm
 from .links import LinkRefused, load_token
 from .redirects import safe_next_path
-from .throttle import Throttled
+from .throttle import Throttled, too_many
 
 
 @login_manager.user_loader
@@ -33,9 +32,7 @@ def load_user(session_token: str) -> User | None:
 def mail_throttled(refusal: Throttled, template: str, **context: object) -> ResponseReturnValue:
     """The 429 answer to a client that asked for too many account e-mails (:mod:`.mail_limits`),
     with ``Retry-After`` in seconds."""
-    minutes = math.ceil(refusal.retry_after / 60)
-    flash(f"Too many e-mails asked for. Try again in {minutes} minutes.", "error")
-    headers = {"Retry-After": str(refusal.retry_after)}
+    headers = too_many(refusal, "e-mails asked for")
     return render_template(template, **context), 429, headers
 
 
@@ -133,9 +130,7 @@ def login() -> ResponseReturnValue:
         try:
             throttle.check(email)
         except Throttled as refusal:
-            minutes = math.ceil(refusal.retry_after / 60)
-            flash(f"Too many failed logins. Try again in {minutes} minutes.", "error")
-            headers = {"Retry-After": str(refusal.retry_after)}
+            headers = too_many(refusal, "failed logins")
             return render_template("auth/login.html", form=form), 429, headers
         user = User.authenticate(email, form.password.data or "")
         if user is not None:
