@@ -1,6 +1,7 @@
 """Security headers on every response, and the limits on what a request may send."""
 
 import io
+import json
 import re
 
 import pytest
@@ -65,12 +66,35 @@ def test_a_body_over_max_content_length_is_413_and_not_read(app, client):
     assert "Request Entity Too Large" in response.text
 
 
-@pytest.mark.parametrize("depth", [33, 100_000])
-def test_json_nested_too_deeply_is_400(client, depth):
+@pytest.mark.parametrize(
+    ("depth", "reason"),
+    [
+        (33, "The JSON body cannot be read: the JSON body is nested deeper than 32 levels."),
+        # Deeper than Python's own parser goes (RecursionError).
+        (100_000, "The JSON body cannot be read: the JSON body is nested too deeply."),
+    ],
+)
+def test_json_nested_too_deeply_is_400(client, depth, reason):
     body = "[" * depth + "]" * depth
     response = client.post("/auth/login", data=body, content_type="application/json")
     assert response.status_code == 400
-    assert "nested" in response.text
+    assert reason in response.text
+
+
+def test_json_at_the_depth_limit_is_read(app):
+    limit = app.config["MAX_JSON_DEPTH"]
+    body = "[" * limit + "]" * limit
+    assert app.json.loads(body) == json.loads(body)
+    with pytest.raises(ValueError, match="nested deeper than 32 levels"):
+        app.json.loads("[" + body + "]")
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS"])
+def test_the_body_of_a_safe_method_is_not_read(client, method):
+    # Not parsed, so not refused: no view of a safe method reads a body.
+    body = {"data": "{nope", "content_type": "application/json"}
+    response = client.open("/auth/login", method=method, **body)
+    assert response.status_code == 200
 
 
 def test_malformed_json_is_400(client):
@@ -82,7 +106,7 @@ def test_a_file_part_where_a_field_belongs_is_400(client):
     data = {"email": (io.BytesIO(b"user@example.com"), "email.txt"), "password": "secret"}
     response = client.post("/auth/login", data=data, content_type="multipart/form-data")
     assert response.status_code == 400
-    assert "takes no file uploads" in response.text
+    assert "This address takes no file uploads." in response.text
 
 
 @pytest.mark.own_app
