@@ -133,7 +133,8 @@ MYPY_VERDICTS: dict[tuple[str, str], subprocess.CompletedProcess[str]] = {}
 def tree_digest(folder: Path) -> str:
     """A digest of every file's path and bytes under ``folder``."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    files = (p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in sorted(files):
         digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
