@@ -26,9 +26,7 @@ It takes about ten minutes for the default bake on two cores. Not part of CI.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from variant_cost import bake, run  # noqa: E402
+from variant_cost import bake, install  # noqa: E402
 
 from option_space import DEFAULTS, minimal  # noqa: E402  (needs the tests folder on sys.path)
 
@@ -90,20 +88,10 @@ def main() -> int:
     answers = dict(answer.split("=", 1) for answer in args.answers)
     variant = {**DEFAULTS, **answers}
 
-    from conftest import python_for
-
-    uv = shutil.which("uv") or sys.exit("uv is not installed")
-    python = python_for(variant["python_version"]) or sys.exit(
-        f"Python {variant['python_version']} is not installed"
-    )
     with tempfile.TemporaryDirectory(prefix="mutation-") as scratch_name:
         project, _ = bake(minimal(variant), Path(scratch_name) / "bake")
         package = next(p.name for p in (project / "src").iterdir() if p.is_dir())
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST_"))}
-        env["UV_PYTHON_DOWNLOADS"] = "never"
-        run([uv, "venv", "-q", "--python", python, ".venv"], project, env)
-        install = [uv, "pip", "install", "-q", "--compile-bytecode", "--python", ".venv/bin/python"]
-        run([*install, "-e", ".", "--group", "dev", "mutmut>=3.8"], project, env)
+        env = install(project, variant["python_version"], extra=("mutmut>=3.8",))
         globs = ", ".join(f'"src/{package}/{module}"' for module in MODULES)
         with (project / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
             pyproject.write(MUTMUT_CONFIG.format(globs=globs))

@@ -22,9 +22,7 @@ tools (cookiecutter, uv):
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -36,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from variant_cost import bake, run  # noqa: E402
+from variant_cost import bake, install  # noqa: E402
 
 from option_space import DEFAULTS, minimal  # noqa: E402  (needs the tests folder on sys.path)
 
@@ -73,20 +71,10 @@ def main() -> int:
     answers = dict(answer.split("=", 1) for answer in args.answers)
     variant = {**DEFAULTS, **answers}
 
-    from conftest import python_for
-
-    uv = shutil.which("uv") or sys.exit("uv is not installed")
-    python = python_for(variant["python_version"]) or sys.exit(
-        f"Python {variant['python_version']} is not installed"
-    )
     with tempfile.TemporaryDirectory(prefix="suite-time-") as scratch_name:
         scratch = Path(scratch_name)
         project, _ = bake(minimal(variant), scratch / "bake")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST_"))}
-        env["UV_PYTHON_DOWNLOADS"] = "never"
-        run([uv, "venv", "-q", "--python", python, ".venv"], project, env)
-        install = [uv, "pip", "install", "-q", "--compile-bytecode", "--python", ".venv/bin/python"]
-        run([*install, "-e", ".", "--group", "dev"], project, env)
+        env = install(project, variant["python_version"])
         plugins = scratch / "plugins"
         plugins.mkdir()
         (plugins / "bench_scrypt.py").write_text(SCRYPT_PLUGIN, encoding="utf-8")

@@ -109,18 +109,29 @@ def static_checks(project: Path, scratch: Path) -> float:
     return time.perf_counter() - started
 
 
-def variant_level(project: Path, python_version: str) -> float:
-    """Seconds for a venv, the install from the bake's own pyproject and its own pytest."""
+def install(project: Path, python_version: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Make ``project/.venv`` on that Python with uv and install the bake into it as the variant
+    level does (``-e . --group dev``, byte-compiled), with the ``extra`` requirements.
+
+    Returns the environment to run the bake's tools in (none of the caller's ``FLASK_`` or
+    ``PYTEST_`` settings). A missing uv or Python, or a failed install, stops the benchmark.
+    """
     from conftest import python_for
 
     uv = shutil.which("uv") or sys.exit("uv is not installed")
     python = python_for(python_version) or sys.exit(f"Python {python_version} is not installed")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST_"))}
     env["UV_PYTHON_DOWNLOADS"] = "never"
-    started = time.perf_counter()
     run([uv, "venv", "-q", "--python", python, ".venv"], project, env)
-    install = [uv, "pip", "install", "-q", "--compile-bytecode", "--python", ".venv/bin/python"]
-    run([*install, "-e", ".", "--group", "dev"], project, env)
+    command = [uv, "pip", "install", "-q", "--compile-bytecode", "--python", ".venv/bin/python"]
+    run([*command, "-e", ".", "--group", "dev", *extra], project, env)
+    return env
+
+
+def variant_level(project: Path, python_version: str) -> float:
+    """Seconds for a venv, the install from the bake's own pyproject and its own pytest."""
+    started = time.perf_counter()
+    env = install(project, python_version)
     run([".venv/bin/pytest", "-q", "-p", "no:cacheprovider"], project, env)
     return time.perf_counter() - started
 
