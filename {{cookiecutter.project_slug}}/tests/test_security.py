@@ -126,6 +126,9 @@ def test_json_depth():
     assert json_depth(1) == 0
     assert json_depth([]) == 1
     assert json_depth({"a": [1, {"b": []}]}) == 4
+    # A scalar met first does not end the walk: the deep sibling still counts.
+    assert json_depth([[[[]]], 1]) == 4
+    assert json_depth({"deep": [[[]]], "flat": "x"}) == 4
     deep: list[object] = []
     for _ in range(5000):
         deep = [deep]
