@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from sqlalchemy import event
 
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import (
@@ -98,3 +101,28 @@ def test_an_unknown_email_costs_one_password_check_like_a_known_one(make_user, m
     assert User.authenticate("user@example.com", "wrong password") is None
     assert User.authenticate("USER@example.com", "correct horse battery") is not None
     assert len(checked) == 3 and len(set(checked)) == 1
+
+
+def test_a_logged_in_request_loads_the_user_role_and_permissions_in_one_query(
+    app, client, auth, make_user
+):
+    make_user("admin@example.com", role="admin")
+    auth.login("admin@example.com")
+    statements: list[str] = []
+
+    def seen(connection, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        # A context of its own, as a served request has: nothing loaded by the login is reused.
+        # /account/ needs a user, and its navigation asks for the admin permission.
+        with app.app_context():
+            assert client.get("/account/").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    tables = ("users", "roles", "permissions")
+    loads = [s for s in statements if re.search(rf"\b(FROM|JOIN) ({'|'.join(tables)})\b", s)]
+    assert len(loads) == 1, loads
+    # Eager loads name their tables with aliases such as roles_1.
+    assert all(re.search(rf"\b{table}(_\d+)?\.", loads[0]) for table in tables), loads[0]

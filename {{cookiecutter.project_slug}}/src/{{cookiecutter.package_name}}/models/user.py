@@ -8,7 +8,7 @@ from functools import cache
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Column, DateTime, ForeignKey, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import Model, db
@@ -151,8 +151,17 @@ class User(UserMixin, Model):
 
     @classmethod
     def find_by_session_token(cls, token: str) -> "User | None":
-        """The user whose current session token is ``token``, or ``None``."""
-        user: User | None = db.session.scalar(db.select(cls).filter_by(session_token=token))
+        """The user whose current session token is ``token``, or ``None``.
+
+        This runs on every logged-in request (Flask-Login's user loader), so the user, its role
+        and the role's permissions come in one query: the pages check permissions.
+        """
+        query = (
+            db.select(cls)
+            .filter_by(session_token=token)
+            .options(joinedload(cls.role).joinedload(Role.permissions))
+        )
+        user: User | None = db.session.execute(query).unique().scalar_one_or_none()
         return user
 
     @property
