@@ -35,9 +35,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from variant_cost import bake, install, run  # noqa: E402
+from variant_cost import bake, install, parse_variant, run  # noqa: E402
 
-from option_space import DEFAULTS, minimal  # noqa: E402  (needs the tests folder on sys.path)
+from option_space import minimal  # noqa: E402  (needs the tests folder on sys.path)
 
 #: label -> environment added to the shipped config's.
 CONFIGS = {
@@ -98,10 +98,7 @@ def measure(project: Path, env: dict[str, str], wrk: str) -> tuple[float, float]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
-    parser.add_argument("answers", nargs="*", help="cookiecutter answers as key=value")
-    args = parser.parse_args()
-    answers = dict(answer.split("=", 1) for answer in args.answers)
-    variant = {**DEFAULTS, **answers}
+    args, variant = parse_variant(parser)
     wrk = shutil.which("wrk") or sys.exit("wrk is not installed (apt-get install wrk)")
 
     with tempfile.TemporaryDirectory(prefix="gunicorn-config-") as scratch_name:

@@ -39,9 +39,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from variant_cost import bake, install  # noqa: E402
+from variant_cost import bake, install, parse_variant  # noqa: E402
 
-from option_space import DEFAULTS, minimal  # noqa: E402  (needs the tests folder on sys.path)
+from option_space import minimal  # noqa: E402  (needs the tests folder on sys.path)
 
 #: The modules mutated, relative to the package folder (mutmut's ``only_mutate`` globs).
 MODULES = ["auth/*", "config.py", "security.py", "api/security.py", "api/tokens.py", "tasks/*"]
@@ -84,10 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--survivors", type=Path, help="write each survivor's diff here")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds for mutmut run")
-    parser.add_argument("answers", nargs="*", help="cookiecutter answers as key=value")
-    args = parser.parse_args()
-    answers = dict(answer.split("=", 1) for answer in args.answers)
-    variant = {**DEFAULTS, **answers}
+    args, variant = parse_variant(parser)
 
     with tempfile.TemporaryDirectory(prefix="mutation-") as scratch_name:
         project, _ = bake(minimal(variant), Path(scratch_name) / "bake")

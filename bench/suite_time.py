@@ -34,9 +34,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from variant_cost import bake, install  # noqa: E402
+from variant_cost import bake, install, parse_variant  # noqa: E402
 
-from option_space import DEFAULTS, minimal  # noqa: E402  (needs the tests folder on sys.path)
+from option_space import minimal  # noqa: E402  (needs the tests folder on sys.path)
 
 #: A pytest plugin, loaded with ``-p``, that gives the testing config the production hashing.
 #: The config is imported at session start, after coverage has started, so coverage still
@@ -66,10 +66,7 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, st
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="timed runs of each command")
-    parser.add_argument("answers", nargs="*", help="cookiecutter answers as key=value")
-    args = parser.parse_args()
-    answers = dict(answer.split("=", 1) for answer in args.answers)
-    variant = {**DEFAULTS, **answers}
+    args, variant = parse_variant(parser)
 
     with tempfile.TemporaryDirectory(prefix="suite-time-") as scratch_name:
         scratch = Path(scratch_name)

@@ -128,6 +128,15 @@ def install(project: Path, python_version: str, extra: tuple[str, ...] = ()) -> 
     return env
 
 
+def parse_variant(parser: argparse.ArgumentParser) -> tuple[argparse.Namespace, dict]:
+    """Add the ``key=value`` cookiecutter answers argument to ``parser``, parse the command
+    line, and return the arguments and the variant they give (the defaults, overridden)."""
+    parser.add_argument("answers", nargs="*", help="cookiecutter answers as key=value")
+    args = parser.parse_args()
+    answers = dict(answer.split("=", 1) for answer in args.answers)
+    return args, {**DEFAULTS, **answers}
+
+
 def variant_level(project: Path, python_version: str) -> float:
     """Seconds for a venv, the install from the bake's own pyproject and its own pytest."""
     started = time.perf_counter()
