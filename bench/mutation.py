@@ -31,7 +31,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -39,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from variant_cost import bake, install, parse_variant  # noqa: E402
+from variant_cost import bake, install, parse_variant, timed  # noqa: E402
 
 from option_space import minimal  # noqa: E402  (needs the tests folder on sys.path)
 
@@ -63,18 +62,6 @@ SURVIVED = {"survived"}
 NOT_REACHED = {"no tests"}
 
 
-def timed(command: list[str], cwd: Path, env: dict[str, str], timeout: float) -> float:
-    """Seconds ``command`` takes; a failure stops the benchmark with its output."""
-    started = time.perf_counter()
-    out = subprocess.run(
-        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    seconds = time.perf_counter() - started
-    if out.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{out.stdout[-3000:]}{out.stderr[-3000:]}")
-    return seconds
-
-
 def module_of(mutant: str) -> str:
     """``acme.auth.views.x_login__mutmut_3`` -> ``acme.auth.views``."""
     return mutant.rsplit(".", 1)[0]
@@ -94,8 +81,8 @@ def main() -> int:
         with (project / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
             pyproject.write(MUTMUT_CONFIG.format(globs=globs))
 
-        reference = timed([".venv/bin/pytest", "-q", "--no-cov"], project, env, args.timeout)
-        seconds = timed([".venv/bin/mutmut", "run"], project, env, args.timeout)
+        reference, _ = timed([".venv/bin/pytest", "-q", "--no-cov"], project, env, args.timeout)
+        seconds, _ = timed([".venv/bin/mutmut", "run"], project, env, args.timeout)
         listing = subprocess.run(
             [".venv/bin/mutmut", "results", "--all", "true"],
             cwd=project,

@@ -24,17 +24,15 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from variant_cost import bake, install, parse_variant  # noqa: E402
+from variant_cost import bake, install, parse_variant, timed  # noqa: E402
 
 from option_space import minimal  # noqa: E402  (needs the tests folder on sys.path)
 
@@ -51,16 +49,6 @@ def pytest_sessionstart(session):
     config.TestingConfig.PASSWORD_HASH_METHOD = "scrypt"
 """
 CHEAP_HASH_TEST = "not test_the_test_suite_hashes_cheaply"
-
-
-def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
-    """(seconds, stdout) of ``command``; a failure stops the benchmark with its output."""
-    started = time.perf_counter()
-    out = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
-    if out.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{out.stdout[-3000:]}{out.stderr[-3000:]}")
-    return seconds, out.stdout
 
 
 def main() -> int:

@@ -109,6 +109,21 @@ def static_checks(project: Path, scratch: Path) -> float:
     return time.perf_counter() - started
 
 
+def timed(
+    command: list[str], cwd: Path, env: dict[str, str], timeout: float | None = None
+) -> tuple[float, str]:
+    """(seconds, stdout) of ``command``; a failure or a run past ``timeout`` seconds stops the
+    benchmark with its output."""
+    started = time.perf_counter()
+    out = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    seconds = time.perf_counter() - started
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{out.stdout[-3000:]}{out.stderr[-3000:]}")
+    return seconds, out.stdout
+
+
 def install(project: Path, python_version: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
     """Make ``project/.venv`` on that Python with uv and install the bake into it as the variant
     level does (``-e . --group dev``, byte-compiled), with the ``extra`` requirements.
@@ -118,7 +133,10 @@ def install(project: Path, python_version: str, extra: tuple[str, ...] = ()) -> 
     """
     from conftest import python_for
 
-    uv = shutil.which("uv") or sys.exit("uv is not installed")
+    # uv on PATH, or the one of the venv running the benchmark (the tox envs install it).
+    uv = shutil.which("uv") or str(Path(sys.executable).with_name("uv"))
+    if not Path(uv).exists():
+        sys.exit("uv is not installed")
     python = python_for(python_version) or sys.exit(f"Python {python_version} is not installed")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "PYTEST_"))}
     env["UV_PYTHON_DOWNLOADS"] = "never"
