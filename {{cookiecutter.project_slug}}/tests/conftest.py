@@ -345,15 +345,26 @@ def mongodb_test_uri() -> Iterator[str]:
 {%- endif %}
 
 
-{% if cookiecutter.use_redis or cookiecutter.use_mongodb -%}
 @pytest.fixture(scope="session")
-def service_config(
-{%- if cookiecutter.use_redis %}redis_prefix: str{% endif %}
-{%- if cookiecutter.use_redis and cookiecutter.use_mongodb %}, {% endif %}
-{%- if cookiecutter.use_mongodb %}mongodb_test_uri: str{% endif -%}
-) -> dict[str, object]:
-    """Config overrides that point a testing app at the test services."""
+{%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}
+def app_overrides(
+    smtp_server: tuple[Controller, Inbox],
+{%- if cookiecutter.use_redis %}
+    redis_prefix: str,
+{%- endif %}
+{%- if cookiecutter.use_mongodb %}
+    mongodb_test_uri: str,
+{%- endif %}
+) -> dict[str, Any]:
+    """Config every test app gets: mail to the suite's SMTP server, and the test services."""
+{%- else %}
+def app_overrides(smtp_server: tuple[Controller, Inbox]) -> dict[str, Any]:
+    """Config every test app gets: mail to the suite's SMTP server."""
+{%- endif %}
     return {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_server[0].port,
+        "MAIL_TIMEOUT": 5,
 {%- if cookiecutter.use_redis %}
         "REDIS_URL": TEST_REDIS_URL,
         "CACHE_KEY_PREFIX": redis_prefix,
@@ -362,27 +373,6 @@ def service_config(
         "MONGODB_URI": mongodb_test_uri,
         # Without a server every feed write fails; fail fast.
         "MONGODB_TIMEOUT_MS": 3000 if MONGODB_URI else 100,
-{%- endif %}
-    }
-
-
-{% endif -%}
-@pytest.fixture(scope="session")
-{%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}
-def app_overrides(
-    service_config: dict[str, object], smtp_server: tuple[Controller, Inbox]
-) -> dict[str, Any]:
-{%- else %}
-def app_overrides(smtp_server: tuple[Controller, Inbox]) -> dict[str, Any]:
-{%- endif %}
-    """Config every test app gets: mail to the suite's SMTP server
-{%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}, and the test services{% endif %}."""
-    return {
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp_server[0].port,
-        "MAIL_TIMEOUT": 5,
-{%- if cookiecutter.use_redis or cookiecutter.use_mongodb %}
-        **service_config,
 {%- endif %}
     }
 
@@ -463,10 +453,10 @@ def app(
         app.extensions["celery"].set_current()
         app.extensions["celery"].set_default()
 {%- endif %}
-    # The values, and a copy of each dict's contents: a test may replace a key or change a
-    # dict in place, and extensions may hold the dict objects themselves.
-    config = dict(app.config)
-    contents = {key: copy.deepcopy(v) for key, v in config.items() if isinstance(v, dict)}
+        # The values, and a copy of each dict's contents: a test may replace a key or change a
+        # dict in place, and extensions may hold the dict objects themselves.
+        config = dict(app.config)
+        contents = {key: copy.deepcopy(v) for key, v in config.items() if isinstance(v, dict)}
     with app.app_context():
         db.create_all()
         Role.seed()
