@@ -173,21 +173,41 @@ def project(cookies_session, variant) -> Path:
 
 @pytest.fixture(scope="module")
 def database_env(project: Path, variant: dict) -> Iterator[dict[str, str]]:
-    """Environment for `flask init` and gunicorn: a scratch database on the variant's server."""
+    """Environment for `flask init` and gunicorn: a scratch database on the variant's server and,
+    where Redis backs the cache, a key prefix of this run's own. The shards run side by side on
+    the one shared Redis: with the bake's default prefix, another variant's server would read
+    and refill this one's cached member count (seen in CI as a stale count after an invalidation).
+    """
     env = clean_env(project)
-    database = complete(variant)["database"]
-    if database == "sqlite":
-        yield env
-        return
+    full = complete(variant)
     name = f"variant_{os.getpid()}_{int(time.time())}"
-    scratch_database(project, database, "CREATE", name)
-    base = ADMIN_URLS[database].rsplit("/", 1)[0]
-    suffix = "?charset=utf8mb4" if database == "mysql" else ""
-    env["DATABASE_URL"] = f"{base}/{name}{suffix}"
+    if full["use_redis"]:
+        env["FLASK_CACHE_KEY_PREFIX"] = f"{name}:cache:"
+    database = full["database"]
+    if database != "sqlite":
+        scratch_database(project, database, "CREATE", name)
+        base = ADMIN_URLS[database].rsplit("/", 1)[0]
+        suffix = "?charset=utf8mb4" if database == "mysql" else ""
+        env["DATABASE_URL"] = f"{base}/{name}{suffix}"
     try:
         yield env
     finally:
-        scratch_database(project, database, "DROP", name)
+        if database != "sqlite":
+            scratch_database(project, database, "DROP", name)
+        if full["use_redis"]:
+            drop_redis_keys(project, f"{name}:cache:")
+
+
+def drop_redis_keys(project: Path, prefix: str) -> None:
+    """Delete every key under ``prefix`` on the shared Redis, with the bake's own client."""
+    script = (
+        "import sys, redis\n"
+        "client = redis.Redis.from_url('redis://127.0.0.1:6379/0', socket_timeout=5)\n"
+        "keys = list(client.scan_iter(match=sys.argv[1] + '*'))\n"
+        "if keys: client.delete(*keys)\n"
+    )
+    out = run(project, ".venv/bin/python", "-c", script, prefix)
+    assert out.returncode == 0, show(out)
 
 
 @pytest.fixture(scope="module")
