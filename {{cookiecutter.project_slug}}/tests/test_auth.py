@@ -136,6 +136,17 @@ def test_nul_character_anywhere_is_400_before_any_lookup(client, path, data):
     assert "The request holds a NUL character." in response.text
 
 
+@pytest.mark.parametrize("query", ["q=%00", "q%00=1", "q=a%00b&r=1", "q=\x00"])
+def test_nul_in_a_query_name_or_value_is_400_on_get(client, query):
+    response = client.get(f"/auth/login?{query}")
+    assert response.status_code == 400
+    assert "The request holds a NUL character." in response.text
+
+
+def test_percent_sign_without_nul_passes(client):
+    assert client.get("/auth/login?q=%2500&r=100%25").status_code == 200
+
+
 def test_login_with_missing_fields_is_400(client):
     response = client.post("/auth/login", data={"email": ""})
     assert response.status_code == 400

@@ -16,6 +16,21 @@ def test_init_migrates_and_seeds_idempotently(make_app, empty_database_url):
     assert roles == {"user": frozenset(), "admin": frozenset({"admin.access", "users.manage"})}
 
 
+def test_migrations_come_with_the_flask_command_not_with_a_web_worker(
+    make_app, empty_database_url, monkeypatch
+):
+    """Flask-Migrate is given to the apps the `flask` command builds (it sets
+    FLASK_RUN_FROM_CLI) and to testing apps, not to a worker's; `flask init` brings it along."""
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    served = make_app("development", SQLALCHEMY_DATABASE_URI=empty_database_url)
+    assert "migrate" not in served.extensions
+    result = served.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    assert "migrate" in served.extensions
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    assert "migrate" in make_app("development").extensions
+
+
 def test_init_with_the_database_down_fails_in_one_line(make_app):
     app = make_app(SQLALCHEMY_DATABASE_URI=unreachable_database_url())
     result = app.test_cli_runner().invoke(args=["init"])

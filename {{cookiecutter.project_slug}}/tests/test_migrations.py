@@ -11,7 +11,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from {{ cookiecutter.package_name }} import FEATURES
-from {{ cookiecutter.package_name }}.extensions import db, migrate
+from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.migrations import (
     CORE_HEAD,
     add_revisions,
@@ -42,7 +42,7 @@ def test_history_is_one_line_through_every_feature(app):
     """One head, and each feature's revisions follow the ones before it in FEATURES order:
     ``flask db upgrade`` and ``flask db migrate`` refuse several heads."""
     with app.app_context():
-        script = ScriptDirectory.from_config(migrate.get_config())
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
         assert len(script.get_heads()) == 1
         line = [rev.revision for rev in script.walk_revisions()][::-1]
     registered = [r.feature for r in feature_revisions(app)]

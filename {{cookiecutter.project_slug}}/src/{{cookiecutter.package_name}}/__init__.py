@@ -14,14 +14,13 @@ from flask import Flask
 from sqlalchemy.exc import ArgumentError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, config, errors, logging, mail, security
+from . import cli, config, errors, logging, mail, migrations, security
 from .account import bp as account_bp
 from .admin import bp as admin_bp
 from .auth import bp as auth_bp
-from .extensions import cache, csrf, db, login_manager, migrate
+from .extensions import cache, csrf, db, login_manager
 from .health import bp as health_bp
 from .main import bp as main_bp
-from .migrations import configure_alembic
 from .models import Permission, Role, User
 
 #: The optional features of this project, set up in this order after the core. Each is a
@@ -69,12 +68,8 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     except (ArgumentError, ImportError) as error:
         # A malformed URL or a missing driver: say so in one line, not a traceback.
         raise config.ConfigError(f"DATABASE_URL cannot be used: {error}") from None
-    migrate.init_app(app, db, render_as_batch=True)
-    # `migrate` outlives each app. The ignores: types-Flask-Migrate's Config is no alembic
-    # Config (the stub cannot inherit one yet), though Flask-Migrate's is one, as
-    # configure_alembic expects.
-    if configure_alembic not in migrate.configure_callbacks:  # type: ignore[comparison-overlap]
-        migrate.configure(configure_alembic)  # type: ignore[arg-type]
+    if migrations.wanted(app):
+        migrations.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     security.init_app(app)

@@ -2,11 +2,11 @@
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 from sqlalchemy.exc import OperationalError
 
+from . import migrations
 from .auth.passwords import MIN_PASSWORD_LENGTH, password_problem
 from .extensions import db
 from .models import Role, User
@@ -17,6 +17,9 @@ from .stats import invalidate_user_stats
 @with_appcontext
 def init_command() -> None:
     """Apply every migration (to head) and seed the roles and permissions; safe to re-run."""
+    migrations.init_app(current_app)
+    from flask_migrate import upgrade  # with Flask-Migrate: see migrations.py
+
     try:
         upgrade()
     except OperationalError as error:

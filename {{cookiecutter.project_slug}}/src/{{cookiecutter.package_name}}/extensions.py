@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 from flask_caching import Cache
 from flask_login import LoginManager
 from flask_mailman import Mail
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -42,7 +41,6 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 
-migrate = Migrate()
 csrf = CSRFProtect()
 cache = Cache()
 mail = Mail()

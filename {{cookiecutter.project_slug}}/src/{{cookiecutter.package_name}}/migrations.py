@@ -10,14 +10,25 @@ The history stays one line: the core's first revision, then each feature's in th
 several, Alembic refuses both (Alembic docs, "Working with Branches"). So a feature's first
 revision does not name a fixed parent: its ``down_revision`` is :func:`revision_before` of
 the feature, the last revision of whatever comes before it in this project.
+
+Flask-Migrate (and Alembic under it) is loaded only where migrations run: :func:`init_app`
+gives an app the ``flask db`` commands and Flask-Migrate's ``upgrade()``, and ``create_app``
+calls it under the ``flask`` command and in the tests (:func:`wanted`). A web or Celery worker
+never migrates, and importing the two costs each one about 0.2 s of its start. A script of
+your own that migrates calls ``init_app(app)`` first.
 """
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic.config import Config
 from flask import Flask, current_app
+
+from .extensions import db
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 #: The core's revision (``migrations/versions/``) that the features build on.
 CORE_HEAD = "0001"
@@ -72,7 +83,27 @@ def features_head() -> str:
     return registered[-1].head if registered else CORE_HEAD
 
 
-def configure_alembic(config: Config) -> Config:
+def wanted(app: Flask) -> bool:
+    """Whether ``create_app`` gives ``app`` Flask-Migrate: under the ``flask`` command (Flask's
+    CLI sets ``FLASK_RUN_FROM_CLI`` for every command it runs, ``flask db`` and ``flask init``
+    included) and in the testing config, whose suite checks the migrations."""
+    return app.testing or os.environ.get("FLASK_RUN_FROM_CLI") == "true"
+
+
+def init_app(app: Flask) -> None:
+    """Give ``app`` Flask-Migrate, with batch mode for SQLite and :func:`configure_alembic`;
+    does nothing when it has it already."""
+    if "migrate" in app.extensions:
+        return
+    from flask_migrate import Migrate  # here: see the module docstring
+
+    migrate = Migrate(app, db, render_as_batch=True)
+    # types-Flask-Migrate's Config is not alembic's Config (the stub cannot inherit one yet),
+    # though the object Flask-Migrate passes is one, as configure_alembic expects.
+    migrate.configure(configure_alembic)  # type: ignore[arg-type]
+
+
+def configure_alembic(config: "Config") -> "Config":
     """Point Alembic at the core's and each feature's revision folders.
 
     Registered with Flask-Migrate's ``Migrate.configure``, which calls it with the Alembic

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from {{ cookiecutter.package_name }}.api.extensions import limiter
 from {{ cookiecutter.package_name }}.api.models import RevokedToken
 from {{ cookiecutter.package_name }}.extensions import db
 
@@ -203,3 +204,11 @@ def test_unconfirmed_users_get_403_when_the_setting_is_off(client, make_user):
     assert "Confirm your email address first" in body["message"]
     make_user("confirmed@example.com")
     assert get_tokens(client, "confirmed@example.com").status_code == 200
+
+
+def test_the_limiter_checks_no_request_but_the_token_endpoint(app):
+    """Flask-Limiter's app-wide before_request hook is off (api/__init__.py): the pages and
+    health probes are not checked against limits they do not have; the token endpoint's own
+    decorator enforces its limit (the tests above)."""
+    hooks = app.before_request_funcs.get(None, [])
+    assert [hook for hook in hooks if getattr(hook, "__self__", None) is limiter] == []

@@ -48,6 +48,12 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL", "memory://"))
     jwt.init_app(app)
     limiter.init_app(app)
+    # Flask-Limiter also checks every request of the app in a before_request hook, for
+    # app-wide and default limits. This app has neither: its one limit is the token endpoint's
+    # decorator, which checks that route itself (Flask-Limiter's LimitDecorator). Without the
+    # hook, the pages and health probes pay nothing for the API's limits. Giving the app
+    # default or app-wide limits (RATELIMIT_DEFAULT, RATELIMIT_APPLICATION)? Delete this line.
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
     # Before flask-smorest's own blueprint, so that this swagger_ui.html is the one found.
     app.register_blueprint(assets_bp, url_prefix=f"{API_PREFIX}/docs")
     app.register_blueprint(static_bp, url_prefix=f"{API_PREFIX}/docs")

@@ -8,7 +8,6 @@ score at least ``PASSWORD_MIN_SCORE`` of zxcvbn's 0 to 4 (2: about 10^8 guesses 
 """
 
 from flask import current_app
-from zxcvbn import zxcvbn
 
 #: Shortest password accepted, in characters (NIST SP 800-63B, 5.1.1.2).
 MIN_PASSWORD_LENGTH = 8
@@ -34,6 +33,10 @@ def password_problem(password: str, email: str) -> str | None:
     local_part = address.partition("@")[0]
     if password.strip().lower() in {address, local_part}:
         return "Do not use your email address as your password."
+    # Imported here, not at the top: loading zxcvbn's dictionaries takes about a quarter of a
+    # second, which every web worker would pay at start for a check only new passwords need.
+    from zxcvbn import zxcvbn
+
     estimate = zxcvbn(
         password[:ESTIMATE_LENGTH], user_inputs=[address, local_part], max_length=ESTIMATE_LENGTH
     )

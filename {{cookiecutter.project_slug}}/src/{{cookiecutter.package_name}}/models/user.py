@@ -4,10 +4,11 @@ import hashlib
 import secrets
 from datetime import datetime, timezone
 from functools import cache
+from typing import Any
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Column, DateTime, ForeignKey, String, Table
+from sqlalchemy import Column, DateTime, ForeignKey, Select, String, Table, bindparam, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -156,12 +157,8 @@ class User(UserMixin, Model):
         This runs on every logged-in request (Flask-Login's user loader), so the user, its role
         and the role's permissions come in one query: the pages check permissions.
         """
-        query = (
-            db.select(cls)
-            .filter_by(session_token=token)
-            .options(joinedload(cls.role).joinedload(Role.permissions))
-        )
-        user: User | None = db.session.execute(query).unique().scalar_one_or_none()
+        query = session_token_query()
+        user: User | None = db.session.scalars(query, {"token": token}).unique().one_or_none()
         return user
 
     @property
@@ -266,3 +263,16 @@ class User(UserMixin, Model):
             user.confirm_email()
         db.session.add(user)
         return user
+
+
+@cache
+def session_token_query() -> Select[Any]:
+    """The statement of :meth:`User.find_by_session_token`, with the token as the bound
+    parameter ``token``. Built once per process: SQLAlchemy caches a statement's compiled
+    form, not the statement, and building this one cost more than running it. (``Any``: the
+    type parameters of ``Select`` differ between SQLAlchemy 2.0 and 2.1.)"""
+    return (
+        select(User)
+        .where(User.session_token == bindparam("token"))
+        .options(joinedload(User.role).joinedload(Role.permissions))
+    )
