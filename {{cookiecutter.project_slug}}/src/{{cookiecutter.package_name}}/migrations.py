@@ -13,7 +13,7 @@ the feature, the last revision of whatever comes before it in this project.
 
 Flask-Migrate (and Alembic under it) is loaded only where migrations run: :func:`init_app`
 gives an app the ``flask db`` commands and Flask-Migrate's ``upgrade()``, and ``create_app``
-calls it under the ``flask`` command and in the tests (:func:`wanted`). A web or Celery worker
+calls it under the ``flask`` command and in the tests (:func:`wanted`). A web server's worker
 never migrates, and importing the two costs each one about 0.2 s of its start. A script of
 your own that migrates calls ``init_app(app)`` first.
 """
