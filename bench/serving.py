@@ -1,0 +1,265 @@
+"""What serving a baked project costs, next to a bare Flask app served the same way in one run.
+
+Bakes one project (the default answers, or ``key=value`` arguments), installs it with uv into
+its own venv, runs ``flask init`` and ``flask create-admin``, writes a bare Flask app (one view
+returning a short string) beside it, then for ``--rounds`` interleaved rounds serves each of:
+
+- ``shipped``: ``gunicorn -c gunicorn.conf.py wsgi:app``, the project's own config (its own
+  worker count, its access log on stdout, which goes to /dev/null);
+- ``plain``: ``gunicorn -w 2 wsgi:app``, gunicorn's defaults (sync workers, no access log);
+- ``bare Flask``: ``gunicorn -w 2 hello:app`` from the same venv, the reference;
+- each ``--compare NAME=DIR:MODULE:APP``: another project installed in ``DIR/.venv`` (say a
+  baked cookiecutter-flask, ``autoapp:app``), ``gunicorn -w 2 MODULE:APP`` in ``DIR``;
+
+and drives ``/`` anonymous, ``/`` logged in (the session cookie of a real login), ``/auth/login``
+and ``/health/ping`` with wrk (``-t2 -c16 --latency`` for ``--seconds``, after a 1 s warm-up);
+the bare app and compared projects answer ``/``. It prints, per path and server, the medians
+of requests per second, p50 and p99 latency, and the largest worker's RSS after the run, each
+rate as a ratio to bare Flask's; then the cold start, ``import wsgi`` (imports plus
+``create_app("production")``) timed inside a new interpreter, median of 5, as a ratio to the
+bare app's import. wrk comes from Debian (``apt-get install wrk``).
+
+    .tox/exhaustive/bin/python bench/serving.py [--rounds 2] [--seconds 5] [key=value ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from gunicorn_config import UNITS, free_port, wait_for  # noqa: E402
+from variant_cost import bake, install, parse_variant, run  # noqa: E402
+
+from option_space import minimal  # noqa: E402  (needs the tests folder on sys.path)
+
+PATHS = ("/ anonymous", "/ logged in", "/auth/login", "/health/ping")
+#: wrk and the login send the same User-Agent: Flask-Login ties a session to it.
+USER_AGENT = "bench/serving"
+EMAIL, PASSWORD = "bench@example.com", "copper kettle under the stairs 42"
+HELLO = """from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/")
+def hello():
+    return "Hello"
+"""
+COLD_START = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+
+
+@dataclass
+class Server:
+    """One way of serving: the command, its folder and environment, the paths it answers."""
+
+    name: str
+    command: list[str]
+    folder: Path
+    env: dict[str, str]
+    paths: tuple[str, ...]
+    module: str
+    rates: dict[str, list[float]] = field(default_factory=dict)
+    p50s: dict[str, list[float]] = field(default_factory=dict)
+    p99s: dict[str, list[float]] = field(default_factory=dict)
+    rss: list[float] = field(default_factory=list)
+
+
+def log_in(port: int) -> str:
+    """The session cookie (``name=value``) of a real login through the login form."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/auth/login", headers={"User-Agent": USER_AGENT})
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    if token is None or not cookie:
+        sys.exit(f"the login page gave no CSRF token or cookie:\n{page[:2000]}")
+    body = urlencode({"csrf_token": token[1], "email": EMAIL, "password": PASSWORD})
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": cookie,
+        "User-Agent": USER_AGENT,
+    }
+    connection.request("POST", "/auth/login", body=body, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    cookies = [c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or []]
+    session = [c for c in cookies if c.startswith(cookie.split("=")[0] + "=")]
+    if response.status != 302 or not session:
+        sys.exit(f"the login answered {response.status} with cookies {cookies}")
+    return session[0]
+
+
+def drive(wrk: str, url: str, seconds: int, cookie: str | None) -> tuple[float, float, float]:
+    """(requests per second, p50 ms, p99 ms) of one wrk run, after a 1 s warm-up."""
+    headers = ["-H", f"User-Agent: {USER_AGENT}"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
+    subprocess.run([wrk, "-t2", "-c4", "-d1s", *headers, url], capture_output=True, check=True)
+    command = [wrk, "-t2", "-c16", f"-d{seconds}s", "--latency", *headers, url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s))\s*$", out, re.M))
+    if rate is None or len(latency) != 2 or "Non-2xx" in out:
+        sys.exit(f"wrk gave no figures, or errors, for {url}:\n{out}")
+
+    def ms(text: str) -> float:
+        value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+        return float(value) * UNITS[unit]
+
+    return float(rate[1]), ms(latency["50"]), ms(latency["99"])
+
+
+def worker_rss(master: int) -> float:
+    """The largest RSS, in MiB, among the gunicorn workers of ``master``."""
+    out = subprocess.run(
+        ["ps", "-o", "rss=", "--ppid", str(master)], capture_output=True, text=True
+    )
+    sizes = [int(line) for line in out.stdout.split()]
+    return max(sizes) / 1024 if sizes else float("nan")
+
+
+def serve_and_measure(server: Server, wrk: str, seconds: int) -> None:
+    """Start ``server`` on a free port, drive each of its paths, record the figures, stop it."""
+    port = free_port()
+    command = [*server.command, "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(
+        command,
+        cwd=server.folder,
+        env=server.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", 60)
+        cookie = log_in(port) if "/ logged in" in server.paths else None
+        for path in server.paths:
+            url = f"http://127.0.0.1:{port}{path.split()[0]}"
+            rate, p50, p99 = drive(wrk, url, seconds, cookie if "logged in" in path else None)
+            server.rates.setdefault(path, []).append(rate)
+            server.p50s.setdefault(path, []).append(p50)
+            server.p99s.setdefault(path, []).append(p99)
+        server.rss.append(worker_rss(process.pid))
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def cold_start(server: Server, times: int = 5) -> float:
+    """Median seconds of ``import <module>`` in a new interpreter of the server's venv."""
+    python = str(Path(server.command[0]).with_name("python"))
+    script = COLD_START.format(module=server.module)
+    seconds = []
+    for _ in range(times):
+        out = subprocess.run(
+            [python, "-c", script],
+            cwd=server.folder,
+            env=server.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seconds.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(seconds)
+
+
+def report(servers: list[Server], reference: Server, rounds: int, seconds: int) -> None:
+    """Print the table of the module docstring."""
+    base = statistics.median(reference.rates["/"])
+    print(f"{'path':<14} {'server':<22} {'req/s':>8} {'x bare':>7} {'p50 ms':>8} {'p99 ms':>8}")
+    for path in PATHS:
+        for server in servers:
+            key = path if path in server.rates else ("/" if path == "/ anonymous" else None)
+            if key is None or key not in server.rates:
+                continue
+            rate = statistics.median(server.rates[key])
+            p50 = statistics.median(server.p50s[key])
+            p99 = statistics.median(server.p99s[key])
+            print(
+                f"{path:<14} {server.name:<22} {rate:8.0f} {rate / base:7.2f} {p50:8.2f} {p99:8.1f}"
+            )
+    bare_rss = statistics.median(reference.rss)
+    starts = {server.name: cold_start(server) for server in servers}
+    print(
+        f"\n{'server':<22} {'worker RSS MiB':>15} {'x bare':>7} {'cold start s':>13} {'x bare':>7}"
+    )
+    for server in servers:
+        rss, start = statistics.median(server.rss), starts[server.name]
+        print(
+            f"{server.name:<22} {rss:15.1f} {rss / bare_rss:7.2f} {start:13.3f} "
+            f"{start / starts[reference.name]:7.2f}"
+        )
+    print(f"\nwrk -t2 -c16 -d{seconds}s, {rounds} interleaved rounds, medians; bare Flask on /")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds")
+    parser.add_argument("--seconds", type=int, default=5, help="seconds of each wrk run")
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="NAME=DIR:MODULE:APP",
+        help="another installed project to serve plain (DIR/.venv) and drive on /",
+    )
+    args, variant = parse_variant(parser)
+    wrk = shutil.which("wrk") or sys.exit("wrk is not installed (apt-get install wrk)")
+
+    with tempfile.TemporaryDirectory(prefix="serving-") as scratch_name:
+        scratch = Path(scratch_name)
+        project, _ = bake(minimal(variant), scratch / "bake")
+        env = install(project, variant["python_version"])
+        env |= {"FLASK_SECRET_KEY": secrets.token_hex(32), "INSTANCE_PATH": str(scratch / "i")}
+        env["FLASK_MAIL_SERVER"] = "127.0.0.1"  # no page measured sends mail; silences the warning
+        production = {**env, "APP_CONFIG": "production"}
+        run([".venv/bin/flask", "init"], project, production)
+        admin = [".venv/bin/flask", "create-admin", "--email", EMAIL, "--password", PASSWORD]
+        run(admin, project, production)
+        (scratch / "hello").mkdir()
+        (scratch / "hello" / "hello.py").write_text(HELLO)
+        gunicorn = str(project / ".venv" / "bin" / "gunicorn")
+        plain = [gunicorn, "--workers", "2"]
+        reference = Server(
+            "bare Flask", [*plain, "hello:app"], scratch / "hello", env, ("/",), "hello"
+        )
+        servers = [
+            Server(
+                "shipped",
+                [gunicorn, "-c", "gunicorn.conf.py", "wsgi:app"],
+                project,
+                env,
+                PATHS,
+                "wsgi",
+            ),
+            Server("plain (-w 2)", [*plain, "wsgi:app"], project, env, PATHS, "wsgi"),
+            reference,
+        ]
+        for spec in args.compare:
+            name, _, where = spec.partition("=")
+            folder, module, app = where.split(":")
+            command = [str(Path(folder) / ".venv" / "bin" / "gunicorn"), "--workers", "2"]
+            servers.append(
+                Server(name, [*command, f"{module}:{app}"], Path(folder), env, ("/",), module)
+            )
+        for _ in range(args.rounds):
+            for server in servers:
+                serve_and_measure(server, wrk, args.seconds)
+        report(servers, reference, args.rounds, args.seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
