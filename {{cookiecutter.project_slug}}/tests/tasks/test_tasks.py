@@ -21,6 +21,9 @@ from types import SimpleNamespace
 import pytest
 from celery import Celery
 from celery.signals import task_prerun
+{%- if cookiecutter.celery_broker == "sqlalchemy" %}
+from kombu import Connection
+{%- endif %}
 from sqlalchemy.exc import OperationalError
 
 from {{ cookiecutter.package_name }} import create_app, mail
@@ -298,6 +301,22 @@ def test_the_heartbeat_step_keeps_its_file_fresh_and_deletes_it_on_stop(app, tmp
     step.stop(worker)
     assert not path.exists()
     assert step.thread is not None and not step.thread.is_alive()
+
+
+def test_workers_poll_the_sqlite_broker_at_the_configured_interval(app, tmp_path):
+    """kombu's default is a look a second; the consumer step sets the setting's interval on
+    the real transport of the worker's broker connection."""
+    celery = app.extensions["celery"]
+    step_class = next(s for s in celery.steps["consumer"] if s.__name__ == "PollingInterval")
+    connection = Connection(f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
+    consumer = SimpleNamespace(connection=connection)
+    try:
+        assert connection.transport.polling_interval == 1.0
+        step_class(consumer).start(consumer)
+        assert connection.transport.polling_interval == app.config["BROKER_POLLING_INTERVAL"]
+        assert app.config["BROKER_POLLING_INTERVAL"] == 0.1
+    finally:
+        connection.release()
 {%- else %}
 
 

@@ -24,7 +24,7 @@ from ..extensions import db
 from .models import AuditEvent, TaskRun
 from .settings import ENVIRON, Settings, TestingSettings
 {%- if cookiecutter.celery_broker == "sqlalchemy" %}
-from .workers import add_heartbeat, heartbeat_folder
+from .workers import add_heartbeat, heartbeat_folder, set_polling_interval
 {%- endif %}
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ def celery_init_app(app: Flask) -> Celery:
 {%- if cookiecutter.celery_broker == "sqlalchemy" %}
     # The transport has no broadcast, so workers say they are listening with a file instead.
     add_heartbeat(celery_app, heartbeat_folder(app))
+    set_polling_interval(celery_app, float(app.config["BROKER_POLLING_INTERVAL"]))
 {%- endif %}
     app.extensions["celery"] = celery_app
     return celery_app

@@ -78,6 +78,14 @@ class Settings:
         # None: celerybeat-schedule in the instance folder.
         "beat_schedule_filename": None,
     }
+{%- if cookiecutter.celery_broker == "sqlalchemy" %}
+    #: Seconds a worker waits before it looks at the SQLite broker again when it found no
+    #: message: the wait a new task sees, half of it on average (kombu's default is 1 s). At
+    #: 0.1 s an idle worker reads the broker's table ten times a second. It cannot go in
+    #: broker_transport_options: kombu's SQLAlchemy transport hands those to SQLAlchemy's
+    #: create_engine, which refuses the key (workers.py sets it on the worker's connection).
+    BROKER_POLLING_INTERVAL = 0.1
+{%- endif %}
     #: Audit events older than this many days are deleted by the periodic prune task.
     AUDIT_RETENTION_DAYS = 90
     #: Steps and seconds per step of the demo task started on /tasks/.

@@ -6,6 +6,9 @@ for it), so Celery's ``ping`` reaches no worker there. Instead each worker touch
 named after its hostname in ``<instance>/celery-workers/`` every :data:`HEARTBEAT_INTERVAL`
 seconds while it runs (:func:`add_heartbeat`), and a worker counts as listening while its file
 is fresh. The broker is a SQLite file on this host, so its workers are on this host too.
+
+The transport finds new messages by polling its table; :func:`set_polling_interval` sets how
+often (``BROKER_POLLING_INTERVAL``).
 {%- else %}
 
 Celery's ``ping`` broadcast reaches every worker on the broker, and each one answers.
@@ -65,6 +68,22 @@ def add_heartbeat(celery_app: Celery, folder: Path) -> None:
             self.path.unlink(missing_ok=True)
 
     celery_app.steps["worker"].add(Heartbeat)
+
+
+def set_polling_interval(celery_app: Celery, seconds: float) -> None:
+    """Make every worker of ``celery_app`` look at the broker every ``seconds`` while it is
+    idle (kombu's virtual transports sleep ``Transport.polling_interval`` between looks)."""
+
+    class PollingInterval(bootsteps.StartStopStep):
+        """Sets the interval on the transport of the consumer's broker connection, each time
+        the consumer (re)connects."""
+
+        requires = ("celery.worker.consumer.connection:Connection",)
+
+        def start(self, parent: Any) -> None:
+            parent.connection.transport.polling_interval = seconds
+
+    celery_app.steps["consumer"].add(PollingInterval)
 
 
 def listening_workers() -> list[str]:
