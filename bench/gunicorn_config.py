@@ -95,6 +95,20 @@ def measure(project: Path, env: dict[str, str], wrk: str) -> tuple[float, float]
     return float(rate.group(1)), float(p99.group(1)) * UNITS[p99.group(2)]
 
 
+def prepare(variant: dict, scratch: Path) -> tuple[Path, dict[str, str]]:
+    """Bake ``variant`` into ``scratch``, install it and run ``flask init`` (production config).
+
+    Returns the project folder and the environment to serve it in: a fresh secret key, an
+    instance folder in ``scratch``, and a mail server set (no page measured sends mail; it
+    silences the production config's warning)."""
+    project, _ = bake(minimal(variant), scratch / "bake")
+    env = install(project, variant["python_version"])
+    env |= {"FLASK_SECRET_KEY": secrets.token_hex(32), "INSTANCE_PATH": str(scratch / "i")}
+    env["FLASK_MAIL_SERVER"] = "127.0.0.1"
+    run([".venv/bin/flask", "init"], project, {**env, "APP_CONFIG": "production"})
+    return project, env
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
@@ -102,12 +116,7 @@ def main() -> int:
     wrk = shutil.which("wrk") or sys.exit("wrk is not installed (apt-get install wrk)")
 
     with tempfile.TemporaryDirectory(prefix="gunicorn-config-") as scratch_name:
-        scratch = Path(scratch_name)
-        project, _ = bake(minimal(variant), scratch / "bake")
-        env = install(project, variant["python_version"])
-        env |= {"FLASK_SECRET_KEY": secrets.token_hex(32), "INSTANCE_PATH": str(scratch / "i")}
-        env["FLASK_MAIL_SERVER"] = "127.0.0.1"  # never used by the home page; silences the warning
-        run([".venv/bin/flask", "init"], project, {**env, "APP_CONFIG": "production"})
+        project, env = prepare(variant, Path(scratch_name))
         rates: dict[str, list[float]] = {label: [] for label in CONFIGS}
         tails: dict[str, list[float]] = {label: [] for label in CONFIGS}
         for _ in range(args.rounds):

@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -41,10 +40,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from gunicorn_config import UNITS, free_port, wait_for  # noqa: E402
-from variant_cost import bake, install, parse_variant, run  # noqa: E402
-
-from option_space import minimal  # noqa: E402  (needs the tests folder on sys.path)
+from gunicorn_config import UNITS, free_port, prepare, wait_for  # noqa: E402
+from variant_cost import parse_variant, run  # noqa: E402
 
 PATHS = ("/ anonymous", "/ logged in", "/auth/login", "/health/ping")
 #: wrk and the login send the same User-Agent: Flask-Login ties a session to it.
@@ -220,14 +217,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="serving-") as scratch_name:
         scratch = Path(scratch_name)
-        project, _ = bake(minimal(variant), scratch / "bake")
-        env = install(project, variant["python_version"])
-        env |= {"FLASK_SECRET_KEY": secrets.token_hex(32), "INSTANCE_PATH": str(scratch / "i")}
-        env["FLASK_MAIL_SERVER"] = "127.0.0.1"  # no page measured sends mail; silences the warning
-        production = {**env, "APP_CONFIG": "production"}
-        run([".venv/bin/flask", "init"], project, production)
+        project, env = prepare(variant, scratch)
         admin = [".venv/bin/flask", "create-admin", "--email", EMAIL, "--password", PASSWORD]
-        run(admin, project, production)
+        run(admin, project, {**env, "APP_CONFIG": "production"})
         (scratch / "hello").mkdir()
         (scratch / "hello" / "hello.py").write_text(HELLO)
         gunicorn = str(project / ".venv" / "bin" / "gunicorn")
