@@ -122,6 +122,17 @@ def test_a_view_marked_accepts_files_gets_them(app):
     assert response.text == "hello"
 
 
+@pytest.mark.own_app
+def test_a_view_s_own_security_header_wins_whatever_its_case(app):
+    def framed() -> tuple[str, int, dict[str, str]]:
+        return "ok", 200, {"x-frame-options": "SAMEORIGIN"}
+
+    app.add_url_rule("/framed-test", view_func=framed)
+    response = app.test_client().get("/framed-test")
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_json_depth():
     assert json_depth(1) == 0
     assert json_depth([]) == 1

@@ -118,14 +118,20 @@ def set_security_headers(response: Response) -> Response:
     config = current_app.config
     headers = response.headers
     policy = "; ".join(f"{name} {src}" for name, src in config["CONTENT_SECURITY_POLICY"].items())
-    headers.setdefault("Content-Security-Policy", policy)
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", config["REFERRER_POLICY"])
-    headers.setdefault("Permissions-Policy", config["PERMISSIONS_POLICY"])
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    wanted = [
+        ("Content-Security-Policy", policy),
+        ("X-Frame-Options", "DENY"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", config["REFERRER_POLICY"]),
+        ("Permissions-Policy", config["PERMISSIONS_POLICY"]),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", f"max-age={config['HSTS_MAX_AGE']}")
+        wanted.append(("Strict-Transport-Security", f"max-age={config['HSTS_MAX_AGE']}"))
+    # One pass over the names the view set (header names are case-insensitive, RFC 9110 5.1),
+    # instead of a lookup per header: this runs on every response, health probes included.
+    present = {name.lower() for name, _ in headers.items()}
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     # The session says who is logged in without a database query (Flask-Login's "_user_id").
     if "Authorization" in request.headers or session.get("_user_id") is not None:
         headers["Cache-Control"] = "no-store"
