@@ -12,7 +12,7 @@ returning a short string) beside it, then for ``--rounds`` interleaved rounds se
   baked cookiecutter-flask, ``autoapp:app``), ``gunicorn -w 2 MODULE:APP`` in ``DIR``;
 
 and drives ``/`` anonymous, ``/`` logged in (the session cookie of a real login), ``/auth/login``
-and ``/health/ping`` with wrk (``-t2 -c16 --latency`` for ``--seconds``, after a 1 s warm-up);
+and ``/health/ping`` with wrk (``-t2 -c16 --latency`` for ``--seconds``, after a 2 s warm-up);
 the bare app and compared projects answer ``/``. It prints, per path and server, the medians
 of requests per second, p50 and p99 latency, and the largest worker's RSS after the run, each
 rate as a ratio to bare Flask's; then the cold start, ``import wsgi`` (imports plus
@@ -102,9 +102,10 @@ def log_in(port: int) -> str:
 
 
 def drive(wrk: str, url: str, seconds: int, cookie: str | None) -> tuple[float, float, float]:
-    """(requests per second, p50 ms, p99 ms) of one wrk run, after a 1 s warm-up."""
+    """(requests per second, p50 ms, p99 ms) of one wrk run, after a 2 s warm-up that reaches
+    every worker (a worker's first render of a page compiles its templates)."""
     headers = ["-H", f"User-Agent: {USER_AGENT}"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
-    subprocess.run([wrk, "-t2", "-c4", "-d1s", *headers, url], capture_output=True, check=True)
+    subprocess.run([wrk, "-t2", "-c16", "-d2s", *headers, url], capture_output=True, check=True)
     command = [wrk, "-t2", "-c16", f"-d{seconds}s", "--latency", *headers, url]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
