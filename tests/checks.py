@@ -133,8 +133,8 @@ VOCABULARY_ALLOWED: list[tuple[str, re.Pattern, str]] = [
     ("*.py", re.compile(r"\.options\b|\boptions(?=\s*(?:=|\[))"), "a Python name"),
     # libpq's connection parameter that passes server settings (`-c statement_timeout=...`).
     ("*.py", re.compile(r'"options": "-c '), "libpq's parameter name"),
-    # HTTP header names: X-Frame-Options, X-Content-Type-Options.
-    ("*", re.compile(r"\bX-[\w-]*-Options\b"), "an HTTP header's name"),
+    # HTTP header names: X-Frame-Options, X-Content-Type-Options, in any case (RFC 9110 5.1).
+    ("*", re.compile(r"\bX-[\w-]*-Options\b", re.IGNORECASE), "an HTTP header's name"),
 ]
 
 
