@@ -157,7 +157,7 @@ class User(UserMixin, Model):
         This runs on every logged-in request (Flask-Login's user loader), so the user, its role
         and the role's permissions come in one query: the pages check permissions.
         """
-        query = session_token_query()
+        query = SESSION_TOKEN_QUERY
         user: User | None = db.session.scalars(query, {"token": token}).unique().one_or_none()
         return user
 
@@ -265,14 +265,12 @@ class User(UserMixin, Model):
         return user
 
 
-@cache
-def session_token_query() -> Select[Any]:
-    """The statement of :meth:`User.find_by_session_token`, with the token as the bound
-    parameter ``token``. Built once per process: SQLAlchemy caches a statement's compiled
-    form, not the statement, and building this one cost more than running it. (``Any``: the
-    type parameters of ``Select`` differ between SQLAlchemy 2.0 and 2.1.)"""
-    return (
-        select(User)
-        .where(User.session_token == bindparam("token"))
-        .options(joinedload(User.role).joinedload(Role.permissions))
-    )
+#: The statement of :meth:`User.find_by_session_token`, the token as the bound parameter
+#: ``token``. Built once, like ``stats.USERS_BY_ROLE``: SQLAlchemy caches a statement's compiled
+#: form, not the statement, and building this one cost more than running it. (``Any``: the
+#: type parameters of ``Select`` differ between SQLAlchemy 2.0 and 2.1.)
+SESSION_TOKEN_QUERY: Select[Any] = (
+    select(User)
+    .where(User.session_token == bindparam("token"))
+    .options(joinedload(User.role).joinedload(Role.permissions))
+)
