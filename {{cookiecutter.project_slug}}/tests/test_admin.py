@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from {{ cookiecutter.package_name }}.auth.permissions import permission_required
@@ -78,3 +80,37 @@ def test_permission_required_keeps_view_metadata_and_result(app, client, auth, m
     make_user("admin@example.com", role="admin")
     auth.login("admin@example.com")
     assert client.get("/secret").text == "the secret"
+
+
+def emails_listed(page: str) -> list[str]:
+    """The addresses in the user table, in order."""
+    return re.findall(r'<td class="text-break">([^<]*)</td>', page)
+
+
+def test_admin_searches_users_by_address(client, auth, make_user):
+    make_user("admin@example.com", role="admin")
+    make_user("ann@shop.example")
+    make_user("bob@shop.example")
+    make_user("ann_b@home.example")
+    auth.login("admin@example.com")
+    assert emails_listed(client.get("/admin/?q=SHOP").text) == [
+        "bob@shop.example",
+        "ann@shop.example",
+    ]
+    # _ is matched as itself, not as a LIKE wildcard.
+    assert emails_listed(client.get("/admin/?q=ann_").text) == ["ann_b@home.example"]
+    assert "No user matches." in client.get("/admin/?q=nobody").text
+
+
+def test_admin_pages_through_users(app, client, auth, make_user):
+    app.config["PER_PAGE"] = 2
+    make_user("admin@example.com", role="admin")
+    for number in range(4):
+        make_user(f"user{number}@example.com")
+    auth.login("admin@example.com")
+    first = client.get("/admin/").text
+    assert emails_listed(first) == ["user3@example.com", "user2@example.com"]
+    assert 'href="/admin/?page=3"' in first
+    assert emails_listed(client.get("/admin/?page=3").text) == ["admin@example.com"]
+    assert client.get("/admin/?page=4").status_code == 404
+    assert client.get(f"/admin/?page={10**30}").status_code == 404

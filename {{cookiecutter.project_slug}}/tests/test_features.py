@@ -120,7 +120,7 @@ def test_admin_section_renders_below_the_users(app, client, auth, make_user):
     page = client.get("/admin/").text
     assert views == [1]
     assert "<h2>Stub</h2>" in page
-    assert page.index("<h2>Users</h2>") < page.index("<h2>Stub</h2>")
+    assert page.index(">Users</h2>") < page.index("<h2>Stub</h2>")
 
 
 @pytest.mark.own_app
@@ -130,9 +130,12 @@ def test_nav_link_shows_for_signed_in_users_once_its_blueprint_is_registered(
 ):
     stub = Blueprint("stub", __name__)
     stub.add_url_rule("/", "index", lambda: "stub page")
-    add_nav_link(stub, "stub.index", "Stub page")
+    add_nav_link(stub, "stub.index", "Stub page", "What the stub page offers.")
     app.register_blueprint(stub, url_prefix="/stub")
     make_user()
     if signed_in:
         auth.login()
-    assert ('href="/stub/"' in client.get("/").text) is signed_in
+    home = client.get("/").text
+    # In the navigation bar, and as a card of the dashboard with its description.
+    assert home.count('href="/stub/"') == (2 if signed_in else 0)
+    assert ("What the stub page offers." in home) is signed_in

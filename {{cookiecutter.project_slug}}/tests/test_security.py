@@ -17,7 +17,9 @@ SECURITY_HEADERS = {
 }
 
 
-@pytest.mark.parametrize("path", ["/", "/auth/login", "/no-such-page", "/static/css/style.css"])
+@pytest.mark.parametrize(
+    "path", ["/", "/auth/login", "/no-such-page", "/bootstrap/static/css/bootstrap.min.css"]
+)
 def test_every_response_carries_the_security_headers(client, path):
     response = client.get(path)
     for name, value in SECURITY_HEADERS.items():

@@ -2,7 +2,7 @@
 
 Everything is built inside :func:`create_app`; importing this package has no side effects, so
 ``wsgi.py``, the ``flask`` command and the tests each get a fresh, fully configured app. The
-core (accounts, e-mail, admin, health, errors, CLI) is set up first; then each package of
+core (accounts, e-mail, notes, admin, health, errors, CLI) is set up first; then each package of
 :data:`FEATURES` adds itself with its ``init_app``.
 """
 
@@ -18,10 +18,11 @@ from . import cli, config, errors, logging, mail, migrations, security
 from .account import bp as account_bp
 from .admin import bp as admin_bp
 from .auth import bp as auth_bp
-from .extensions import cache, csrf, db, login_manager
+from .extensions import bootstrap, cache, csrf, db, login_manager
 from .health import bp as health_bp
 from .main import bp as main_bp
-from .models import Permission, Role, User
+from .models import Note, Permission, Role, User
+from .notes import bp as notes_bp
 
 #: The optional features of this project, set up in this order after the core. Each is a
 #: subpackage whose ``init_app(app)`` adds its settings, extensions, models, blueprints, CLI
@@ -72,10 +73,12 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
         migrations.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
+    bootstrap.init_app(app)
     security.init_app(app)
     mail.init_app(app, production=config_name == "production")
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(notes_bp, url_prefix="/notes")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(health_bp, url_prefix="/health")
@@ -88,6 +91,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
             "User": User,
             "Role": Role,
             "Permission": Permission,
+            "Note": Note,
         }
     )
 

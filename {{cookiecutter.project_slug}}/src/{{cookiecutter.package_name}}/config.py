@@ -50,6 +50,8 @@ class BaseConfig:
     """Settings shared by every environment."""
 
     APP_NAME = {{ cookiecutter.project_name | pyquote }}
+    # One sentence under the name on the home page.
+    APP_DESCRIPTION = {{ cookiecutter.description | pyquote }}
     SECRET_KEY = "dev"  # noqa: S105  (a development default that production refuses)
 {%- if cookiecutter.database == "sqlite" %}
     # None means "a SQLite file in the instance folder"; see load().
@@ -134,6 +136,10 @@ class BaseConfig:
     # Limits on a request (security.py): body bytes (413 above it), JSON nesting (400).
     MAX_CONTENT_LENGTH = 1024 * 1024
     MAX_JSON_DEPTH = 32
+    # Bootstrap-Flask: serve Bootstrap from this app, not from a CDN the CSP would block.
+    BOOTSTRAP_SERVE_LOCAL = True
+    # Rows on one page of a list (the notes, the admin's users).
+    PER_PAGE = 20
     # Response headers (security.py). HSTS (seconds) goes out on HTTPS requests only.
     CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
     PERMISSIONS_POLICY = PERMISSIONS_POLICY

@@ -3,6 +3,7 @@
 
 from typing import TYPE_CHECKING
 
+from flask_bootstrap import Bootstrap5
 from flask_caching import Cache
 from flask_login import LoginManager
 from flask_mailman import Mail
@@ -42,6 +43,9 @@ else:
     Model = db.Model
 
 csrf = CSRFProtect()
+# Bootstrap 5's CSS and JS, served by the app itself from Bootstrap-Flask's package
+# (BOOTSTRAP_SERVE_LOCAL): no CDN, so the Content-Security-Policy can stay 'self'.
+bootstrap = Bootstrap5()
 cache = Cache()
 mail = Mail()
 login_manager = LoginManager()

@@ -8,9 +8,9 @@ import pytest
 from flask_jwt_extended import create_access_token
 from flask_smorest import abort
 
-from {{ cookiecutter.package_name }}.api.models import Note, RevokedToken
+from {{ cookiecutter.package_name }}.api.models import RevokedToken
 from {{ cookiecutter.package_name }}.api.schemas import UTCDateTime
-from {{ cookiecutter.package_name }}.models import User
+from {{ cookiecutter.package_name }}.models import Note, User
 
 from ..conftest import PASSWORD, unreachable_database_url
 from .conftest import assert_error

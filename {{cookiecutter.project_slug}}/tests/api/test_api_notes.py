@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from {{ cookiecutter.package_name }}.api.models import Note
 from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.models import Note
 
 from .conftest import assert_error
 

@@ -9,7 +9,9 @@ from ..main import add_nav_link
 from .feed import recent_events
 
 bp = Blueprint("activity", __name__, template_folder="templates")
-add_nav_link(bp, "activity.index", "Activity")
+add_nav_link(
+    bp, "activity.index", "Activity", "What happened on your account: logins, logouts, changes."
+)
 
 
 @bp.route("/")

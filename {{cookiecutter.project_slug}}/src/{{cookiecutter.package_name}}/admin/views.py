@@ -1,5 +1,5 @@
-"""Routes: ``/admin/`` lists users and the sections features add;
-``/admin/users/<id>/role`` changes a user's role."""
+"""Routes: ``/admin/`` pages through the users (searchable by address) and shows the sections
+features add; ``/admin/users/<id>/role`` changes a user's role."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from ..auth.permissions import permission_required
 from ..extensions import db
 from ..models import Role, RoleChangeRefused, User
+from ..pages import paginate
 from ..stats import invalidate_user_stats, user_stats
 from . import bp
 
@@ -15,15 +16,25 @@ from . import bp
 @bp.route("/")
 @permission_required("admin.access")
 def index() -> str:
-    """List every user with their role, newest first, then the features' sections."""
-    users = db.session.scalars(db.select(User).order_by(User.created_at.desc(), User.id.desc()))
+    """A page of the users with their roles, newest first (``?q=`` keeps those whose address
+    holds it, in any case; ``?page=`` pages), then the features' sections."""
+    query = request.args.get("q", "").strip()[:254]
+    select = db.select(User).order_by(User.created_at.desc(), User.id.desc())
+    if query:
+        select = select.where(User.email.icontains(query, autoescape=True))
+    users = paginate(select)
     roles = db.session.scalars(db.select(Role).order_by(Role.name)).all()
     sections = [
         (template, context())
         for template, context in current_app.extensions.get("admin_sections", [])
     ]
     return render_template(
-        "admin/index.html", users=users.all(), roles=roles, stats=user_stats(), sections=sections
+        "admin/index.html",
+        users=users,
+        query=query,
+        roles=roles,
+        stats=user_stats(),
+        sections=sections,
     )
 
 

@@ -14,15 +14,16 @@ from flask import Blueprint, Flask
 from .. import config, migrations
 from ..errors import add_responder
 from ..extensions import csrf
+from ..main import add_nav_link
 from .errors import http_error_response, is_api_request
 from .extensions import api, jwt, limiter
-from .models import Note, RevokedToken
+from .models import RevokedToken
 from .notes import bp as notes_bp
 from .settings import API_PREFIX, Settings, TestingSettings
 from .tokens import bp as tokens_bp
 from .users import bp as users_bp
 
-__all__ = ["API_PREFIX", "Note", "RevokedToken", "init_app"]
+__all__ = ["API_PREFIX", "RevokedToken", "init_app"]
 
 #: The API's blueprints, each with its own ``url_prefix`` below :data:`API_PREFIX`.
 blueprints = [tokens_bp, users_bp, notes_bp]
@@ -36,6 +37,13 @@ assets_bp = Blueprint(
     static_url_path="/assets",
     template_folder="templates",
 )
+add_nav_link(
+    assets_bp,
+    "api-docs.openapi_swagger_ui",
+    "API docs",
+    "The REST API's reference: get a token and try each request in the browser.",
+)
+
 #: This feature's own script, at ``/api/v1/docs/static/``.
 static_bp = Blueprint("api_static", __name__, static_folder="static", static_url_path="/static")
 
@@ -64,4 +72,3 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix}")
     add_responder(app, lambda error: http_error_response(error) if is_api_request() else None)
     migrations.add_revisions(app, "api", head="0002")
-    app.shell_context_processor(lambda: {"Note": Note})

@@ -1,36 +1,13 @@
-"""The API's models: notes, short texts a user writes and only that user can read or change,
-and the API tokens revoked before they expire (a blocklist keyed by the token's ``jti`` claim)."""
+"""The API's own model: the API tokens revoked before they expire (a blocklist keyed by the
+token's ``jti`` claim). Notes, which the API also serves, are the core's (``models/note.py``)."""
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model, db
-from ..models.user import User, utcnow
-
-#: Longest title and body, in characters; the API refuses longer ones with 422.
-TITLE_MAX_LENGTH = 200
-BODY_MAX_LENGTH = 10_000
-
-
-class Note(Model):
-    """A note owned by one user; deleting the user deletes their notes."""
-
-    __tablename__ = "notes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    owner: Mapped[User] = relationship()
-    title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
-    body: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
-
-    def __repr__(self) -> str:
-        return f"<Note {self.id} of user {self.owner_id}>"
+from ..models.user import utcnow
 
 
 class RevokedToken(Model):

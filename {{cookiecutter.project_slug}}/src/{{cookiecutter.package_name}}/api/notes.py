@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
 from ..extensions import db
-from .models import Note
+from ..models import Note
 from .queries import one_or_404, page_of, valid_id_or_404
 from .schemas import NoteQuerySchema, NoteSchema, NoteUpdateSchema
 from .security import token_required
@@ -41,13 +41,7 @@ class Notes(MethodView):
         self, query: dict[str, str], pagination_parameters: PaginationParameters
     ) -> Sequence[Note]:
         """List my notes, newest first; filter by part of the title."""
-        select = (
-            db.select(Note)
-            .filter_by(owner_id=current_user.id)
-            .order_by(Note.created_at.desc(), Note.id.desc())
-        )
-        if "title" in query:
-            select = select.where(Note.title.icontains(query["title"], autoescape=True))
+        select = Note.owned_by(current_user.id, title_contains=query.get("title"))
         return page_of(select, pagination_parameters)
 
     @bp.arguments(NoteSchema)

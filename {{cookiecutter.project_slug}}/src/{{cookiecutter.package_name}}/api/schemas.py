@@ -10,8 +10,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
-from ..models import ROLES
-from .models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
+from ..models import BODY_MAX_LENGTH, ROLES, TITLE_MAX_LENGTH
 
 
 class UTCDateTime(fields.DateTime):

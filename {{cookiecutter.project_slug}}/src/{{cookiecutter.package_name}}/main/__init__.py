@@ -1,4 +1,7 @@
-"""Public pages."""
+"""Public pages: the home page (a welcome for visitors, a dashboard for members) and the
+registry of links the navigation bar and the dashboard show."""
+
+from typing import NamedTuple
 
 from flask import Blueprint, current_app, render_template
 
@@ -7,24 +10,35 @@ from ..stats import user_stats
 bp = Blueprint("main", __name__, template_folder="templates")
 
 
-def add_nav_link(blueprint: Blueprint, endpoint: str, label: str) -> None:
-    """Show ``label``, linking to ``endpoint``, in the navigation bar of signed-in users.
+class NavLink(NamedTuple):
+    """One entry of the navigation bar and of the home page's dashboard."""
+
+    endpoint: str
+    label: str
+    description: str
+
+
+def add_nav_link(blueprint: Blueprint, endpoint: str, label: str, description: str) -> None:
+    """Show ``label``, linking to ``endpoint``, in the navigation bar of signed-in users, and
+    as a card saying ``description`` (one sentence) on their home page.
 
     The link is added when ``blueprint`` is registered on an app, so an app without that
-    blueprint never links to it; base.html lists the links in registration order.
+    blueprint never links to it; the links appear in registration order.
     """
+    link = NavLink(endpoint, label, description)
     blueprint.record_once(
-        lambda state: state.app.extensions.setdefault("nav_links", []).append((endpoint, label))
+        lambda state: state.app.extensions.setdefault("nav_links", []).append(link)
     )
 
 
 @bp.app_context_processor
-def navigation() -> dict[str, list[tuple[str, str]]]:
-    """Template context ``nav_links``: the (endpoint, label) pairs of :func:`add_nav_link`."""
+def navigation() -> dict[str, list[NavLink]]:
+    """Template context ``nav_links``: the :class:`NavLink` entries of :func:`add_nav_link`."""
     return {"nav_links": current_app.extensions.get("nav_links", [])}
 
 
 @bp.route("/")
 def index() -> str:
-    """The home page, with the (cached) number of members."""
+    """The home page: what the app is and how to start for a visitor; for a signed-in user, a
+    dashboard of what they can do. Both show the (cached) number of members."""
     return render_template("main/index.html", stats=user_stats())

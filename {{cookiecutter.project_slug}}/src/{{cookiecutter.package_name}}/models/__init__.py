@@ -2,13 +2,17 @@
 
 from .login_failure import LoginFailure
 from .mail_event import MailEvent
+from .note import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Note
 from .user import DEFAULT_ROLE, ROLES, Permission, Role, RoleChangeRefused, User
 
 __all__ = [
+    "BODY_MAX_LENGTH",
     "DEFAULT_ROLE",
     "ROLES",
+    "TITLE_MAX_LENGTH",
     "LoginFailure",
     "MailEvent",
+    "Note",
     "Permission",
     "Role",
     "RoleChangeRefused",

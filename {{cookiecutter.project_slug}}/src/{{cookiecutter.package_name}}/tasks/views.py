@@ -13,7 +13,7 @@ from .demo import long_task
 from .models import TaskRun
 from .workers import listening_workers
 
-add_nav_link(bp, "tasks.index", "Tasks")
+add_nav_link(bp, "tasks.index", "Tasks", "Start a long task on the worker and watch its progress.")
 
 #: The routes that answer HTML; the others answer JSON, their errors included.
 HTML_ENDPOINTS = frozenset({"tasks.index", "tasks.static"})

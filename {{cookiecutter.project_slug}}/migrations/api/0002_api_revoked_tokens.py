@@ -1,4 +1,4 @@
-"""API: notes and revoked tokens
+"""API: revoked tokens
 
 Revision ID: 0002
 Revises: revision_before("api")
@@ -19,22 +19,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "notes",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("owner_id", sa.Integer(), nullable=False),
-        sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["owner_id"], ["users.id"], name=op.f("fk_notes_owner_id_users"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),
-    )
-    with op.batch_alter_table("notes", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_notes_owner_id"), ["owner_id"], unique=False)
-
+    # The notes table, created here before notes had pages of their own, is the core's now
+    # (versions/0007_notes.py).
     op.create_table(
         "revoked_tokens",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -50,6 +36,3 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("revoked_tokens")
-    # Dropping the table drops its indexes too; MySQL refuses to drop ix_notes_owner_id on its
-    # own while the owner_id foreign key needs it.
-    op.drop_table("notes")

@@ -1,0 +1,83 @@
+"""Routes: ``/notes/`` (the list, ``?q=`` searches titles, ``?page=`` pages), ``/notes/new``,
+``/notes/<id>/edit`` and ``POST /notes/<id>/delete``.
+
+Another user's note answers 404, as a missing one does, so ids reveal nothing. Every POST
+carries the CSRF token (Flask-WTF's CSRFProtect checks it app-wide).
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import TITLE_MAX_LENGTH, Note
+from ..pages import paginate
+from . import bp
+from .forms import NoteForm
+
+#: Largest id in a URL: SQLAlchemy's Integer is 32-bit on PostgreSQL and MySQL, so a larger one
+#: cannot exist; the route refuses it (404) before the database sees it.
+MAX_ID = 2**31 - 1
+
+
+def own_note_or_404(note_id: int) -> Note:
+    """The current user's note with this id; a missing note and another user's both give 404."""
+    note: Note | None = db.session.scalar(
+        db.select(Note).where(Note.id == note_id, Note.owner_id == current_user.id)
+    )
+    if note is None:
+        abort(404, description="There is no such note.")
+    return note
+
+
+@bp.route("/")
+@login_required
+def index() -> ResponseReturnValue:
+    """A page of the user's notes, newest first, only those whose title holds ``q`` when it is
+    given (any case)."""
+    query = request.args.get("q", "").strip()[:TITLE_MAX_LENGTH]
+    notes = paginate(Note.owned_by(current_user.id, title_contains=query))
+    return render_template("notes/index.html", notes=notes, query=query)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    """The form for a new note; a valid one is saved and the list shown (400 with the errors
+    otherwise)."""
+    form = NoteForm()
+    if form.validate_on_submit():
+        note = Note(
+            owner_id=current_user.id, title=form.title.data or "", body=form.body.data or ""
+        )
+        db.session.add(note)
+        db.session.commit()
+        flash("Note saved.", "success")
+        return redirect(url_for("notes.index"))
+    return render_template("notes/edit.html", form=form, note=None), 400 if form.errors else 200
+
+
+@bp.route(f"/<int(max={MAX_ID}):note_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(note_id: int) -> ResponseReturnValue:
+    """The form for one of the user's notes, filled in; a valid change is saved (400 with the
+    errors otherwise)."""
+    note = own_note_or_404(note_id)
+    form = NoteForm(obj=note)
+    if form.validate_on_submit():
+        note.title = form.title.data or ""
+        note.body = form.body.data or ""
+        db.session.commit()
+        flash("Note saved.", "success")
+        return redirect(url_for("notes.index"))
+    return render_template("notes/edit.html", form=form, note=note), 400 if form.errors else 200
+
+
+@bp.route(f"/<int(max={MAX_ID}):note_id>/delete", methods=["POST"])
+@login_required
+def delete(note_id: int) -> ResponseReturnValue:
+    """Delete one of the user's notes, then show the list."""
+    db.session.delete(own_note_or_404(note_id))
+    db.session.commit()
+    flash("Note deleted.", "success")
+    return redirect(url_for("notes.index"))
