@@ -103,6 +103,19 @@ requires_mongodb = pytest.mark.skipif(
 )
 {%- endif %}
 
+#: Set on a test whose call failed (see :func:`pytest_runtest_makereport`).
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Marks a test whose call failed, so that fixtures can keep evidence of it while tearing
+    down (the browser tests save what the page showed)."""
+    report = yield
+    if call.when == "call" and call.excinfo is not None:
+        item.stash[FAILED] = True
+    return report
+
 
 def closed_port() -> int:
     """A local TCP port nobody listens on, to play a server that is down."""

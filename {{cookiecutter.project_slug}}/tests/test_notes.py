@@ -22,7 +22,7 @@ def add_note(owner_email: str, title: str, body: str = "") -> Note:
 
 def titles(page: str) -> list[str]:
     """The note titles a list page shows, in order."""
-    return re.findall(r'<h2 class="h5 mb-1">([^<]*)</h2>', page)
+    return re.findall(r'<h2 class="h5 mb-1 text-break">([^<]*)</h2>', page)
 
 
 @pytest.fixture

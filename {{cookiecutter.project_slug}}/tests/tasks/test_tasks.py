@@ -268,7 +268,7 @@ def test_tasks_page_says_when_no_worker_listens(client, auth, make_user):
     page = client.get("/tasks/").text
     assert 'data-url="/tasks/workers"' in page
     assert "No Celery worker is listening" in page
-    assert "<code>make worker</code>" in page
+    assert '<code class="text-reset">make worker</code>' in page
     assert client.get("/tasks/workers").json == {"workers": []}
     assert client.get("/tasks/workers").status_code == 200
 {%- if cookiecutter.celery_broker == "sqlalchemy" %}
