@@ -84,8 +84,8 @@ with sync_playwright() as p:
             '''() => {
               const sizes = {css: 0, js: 0};
               for (const entry of performance.getEntriesByType("resource")) {
-                const key = entry.name.endsWith(".css") ? "css" : entry.name.endsWith(".js") ? "js" : null;
-                if (key) sizes[key] += entry.decodedBodySize;
+                const ext = entry.name.split("?")[0].split(".").pop();
+                if (ext in sizes) sizes[ext] += entry.decodedBodySize;
               }
               return sizes;
             }'''

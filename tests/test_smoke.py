@@ -60,7 +60,9 @@ PAGES = {
     "/auth/reset-password": 200,
     "/auth/confirm": 200,
     "/account/": 302,
+    "/notes/": 302,
     "/admin/": 302,
+    "/bootstrap/static/css/bootstrap.min.css": 200,
     "/health/ping": 200,
     "/no-such-page": 404,
 }

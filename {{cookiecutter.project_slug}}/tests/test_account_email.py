@@ -334,8 +334,8 @@ def test_a_client_asking_for_too_many_mails_gets_429(client, make_user, outbox):
     # The window is an hour (MAIL_LIMIT_WINDOW) and began with this test's first e-mail.
     assert 3000 < int(response.headers["Retry-After"]) <= 3600
     assert (
-        '<div class="alert alert-danger text-break" role="status">Too many e-mails asked for. Try again in 60'
-        " minutes.</div>"
+        '<div class="alert alert-danger text-break" role="status">Too many e-mails asked for.'
+        " Try again in 60 minutes.</div>"
     ) in response.text
     # Registration counts against the same client's confirmation e-mails.
     for number in range(4):

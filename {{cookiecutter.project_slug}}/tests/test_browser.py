@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
@@ -84,10 +84,11 @@ def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
     page.on("console", lambda message: message.type == "error" and console.append(message.text))
     page.console_errors = console  # type: ignore[attr-defined]
     page.shots = []  # type: ignore[attr-defined]
-    page.shot_prefix = re.sub(r"[^\w-]+", "-", request.node.name).strip("-")  # type: ignore[attr-defined]
+    prefix = re.sub(r"[^\w-]+", "-", request.node.name).strip("-")
+    page.shot_prefix = prefix  # type: ignore[attr-defined]
     yield page
     if SCREENSHOT_DIR and request.node.stash.get(FAILED, False):  # see conftest.py
-        page.screenshot(path=Path(SCREENSHOT_DIR) / f"{page.shot_prefix}-FAILED.png", full_page=True)  # type: ignore[attr-defined]
+        page.screenshot(path=Path(SCREENSHOT_DIR) / f"{prefix}-FAILED.png", full_page=True)
     context.close()
 
 
