@@ -87,3 +87,32 @@ def test_users_of_an_older_database_each_get_a_session_token(make_app, empty_dat
             tokens = list(tokens)
         assert len(tokens) == 2 and len(set(tokens)) == 2
         assert all(len(token) == 43 for token in tokens)
+
+
+def test_notes_made_before_they_were_the_cores_are_kept(make_app, empty_database_url):
+    """A database whose notes table came from the API's 0002 (as it did before 0007 existed):
+    0007 leaves that table and its rows as they are, and the schema then matches the models."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="0006")
+        db.metadata.tables["notes"].create(db.engine)
+        with db.engine.begin() as connection:
+            connection.execute(db.text("INSERT INTO roles (id, name) VALUES (1, 'user')"))
+            connection.execute(
+                db.text(
+                    "INSERT INTO users (id, email, password_hash, role_id, created_at, "
+                    "session_token) VALUES (1, 'a@example.com', 'x', 1, CURRENT_TIMESTAMP, 't')"
+                )
+            )
+            connection.execute(
+                db.text(
+                    "INSERT INTO notes (owner_id, title, body, created_at, updated_at) "
+                    "VALUES (1, 'kept', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+        upgrade()
+        assert schema_diff() == []
+        with db.engine.connect() as connection:
+            assert connection.execute(db.text("SELECT title FROM notes")).scalars().all() == [
+                "kept"
+            ]
