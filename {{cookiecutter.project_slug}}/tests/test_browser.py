@@ -243,7 +243,11 @@ def test_notes_are_written_found_edited_and_deleted(page, live_server, make_user
     page.fill("input[name=title]", "Groceries for Sunday")
     page.click("main form [type=submit]")
     page.wait_for_selector("h2:has-text('Groceries for Sunday')")
-    page.click("button[aria-label='Delete Groceries for Sunday']")
+    # Deleting asks first; the question page has the note and two ways out.
+    page.click("a[aria-label='Delete Groceries for Sunday']")
+    page.wait_for_selector("h1:has-text('Delete the note?')")
+    check(page, "/notes/<id>/delete")
+    page.click("main form [type=submit]")
     page.wait_for_selector(".alert:has-text('Note deleted.')")
     assert page.locator("text=You have no notes yet.").is_visible()
     check(page, "/notes/ after deleting")

@@ -96,9 +96,12 @@ def test_a_note_is_deleted(client, user):
     assert "Note deleted." in client.get("/notes/").text
 
 
-def test_deleting_needs_a_post(client, user):
-    note = add_note(user, "Kept")
-    assert client.get(f"/notes/{note.id}/delete").status_code == 405
+def test_deleting_asks_first(client, user):
+    note = add_note(user, "Kept", "the text")
+    page = client.get(f"/notes/{note.id}/delete")
+    assert page.status_code == 200
+    assert "Delete the note?" in page.text
+    assert "Kept" in page.text and "the text" in page.text
     assert db.session.get(Note, note.id) is not None
 
 
@@ -107,6 +110,7 @@ def test_another_users_note_is_not_found(client, user, make_user):
     theirs = add_note("other@example.com", "Private", "secret")
     assert "Private" not in client.get("/notes/").text
     assert client.get(f"/notes/{theirs.id}/edit").status_code == 404
+    assert client.get(f"/notes/{theirs.id}/delete").status_code == 404
     assert client.post(f"/notes/{theirs.id}/edit", data={"title": "Mine"}).status_code == 404
     assert client.post(f"/notes/{theirs.id}/delete").status_code == 404
     db.session.refresh(theirs)
@@ -116,6 +120,7 @@ def test_another_users_note_is_not_found(client, user, make_user):
 @pytest.mark.parametrize("note_id", ["999", str(2**31), str(10**30)])
 def test_an_unknown_or_impossible_id_is_not_found(client, user, note_id):
     assert client.get(f"/notes/{note_id}/edit").status_code == 404
+    assert client.get(f"/notes/{note_id}/delete").status_code == 404
     assert client.post(f"/notes/{note_id}/delete").status_code == 404
 
 

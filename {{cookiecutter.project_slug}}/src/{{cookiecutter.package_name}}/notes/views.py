@@ -1,5 +1,5 @@
 """Routes: ``/notes/`` (the list, ``?q=`` searches titles, ``?page=`` pages), ``/notes/new``,
-``/notes/<id>/edit`` and ``POST /notes/<id>/delete``.
+``/notes/<id>/edit`` and ``/notes/<id>/delete`` (a question; POST deletes).
 
 Another user's note answers 404, as a missing one does, so ids reveal nothing. Every POST
 carries the CSRF token (Flask-WTF's CSRFProtect checks it app-wide).
@@ -73,11 +73,15 @@ def edit(note_id: int) -> ResponseReturnValue:
     return render_template("notes/edit.html", form=form, note=note), 400 if form.errors else 200
 
 
-@bp.route(f"/<int(max={MAX_ID}):note_id>/delete", methods=["POST"])
+@bp.route(f"/<int(max={MAX_ID}):note_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(note_id: int) -> ResponseReturnValue:
-    """Delete one of the user's notes, then show the list."""
-    db.session.delete(own_note_or_404(note_id))
+    """GET asks whether to delete one of the user's notes (a page with the note and a button,
+    so that a stray click loses nothing); POST deletes it, then shows the list."""
+    note = own_note_or_404(note_id)
+    if request.method == "GET":
+        return render_template("notes/delete.html", note=note)
+    db.session.delete(note)
     db.session.commit()
     flash("Note deleted.", "success")
     return redirect(url_for("notes.index"))
