@@ -61,7 +61,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     config_name = config_name or os.environ.get("APP_CONFIG", "development")
     config.load(app, config_name, overrides)
-    logging.configure(app)
+    logging.init_app(app)
     trust_proxy_headers(app)
 
     try:

@@ -109,6 +109,11 @@ class BaseConfig:
     # feature backs the cache with a server every worker shares; see create_app.
     CACHE_DEFAULT_TIMEOUT = 300
     LOG_LEVEL = "INFO"
+    # "json": one JSON object per line (production); "text": one readable line (logging.py).
+    LOG_FORMAT = "text"
+    # Take a request's id from its X-Request-ID header: only when a proxy in front sets that
+    # header itself (docker/nginx.conf does), since a client can send anything.
+    TRUST_REQUEST_ID = False
     # Werkzeug's generate_password_hash method for new passwords; stored hashes name their own
     # method, so a change applies to passwords set afterwards.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (a hash method, not a password)
@@ -198,6 +203,7 @@ class ProductionConfig(BaseConfig):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    LOG_FORMAT = "json"
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {
