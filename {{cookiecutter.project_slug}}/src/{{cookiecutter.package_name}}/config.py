@@ -238,6 +238,8 @@ def load(app: Flask, config_name: str, overrides: dict[str, object]) -> None:
     app.config.from_prefixed_env()
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(overrides)
+    # Which of CONFIGS this app runs: what error reports call its environment, for one.
+    app.config["CONFIG_NAME"] = config_name
 
     os.makedirs(app.instance_path, exist_ok=True)
 {%- if cookiecutter.database == "sqlite" %}

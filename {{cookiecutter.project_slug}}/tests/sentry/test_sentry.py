@@ -1,0 +1,106 @@
+"""Error tracking, against a local HTTP server standing in for Sentry's ingest endpoint: the
+envelopes sentry-sdk really sends are read back and checked."""
+
+import gzip
+import json
+import secrets
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import sentry_sdk
+
+from {{ cookiecutter.package_name }}.sentry import DISTRIBUTION
+
+
+class Ingest(ThreadingHTTPServer):
+    """Receives envelopes at ``/api/<project>/envelope/``; :attr:`events` holds each event."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), IngestHandler)
+        self.events: list[dict] = []
+        self.dsn = f"http://public@127.0.0.1:{self.server_port}/1"
+
+
+class IngestHandler(BaseHTTPRequestHandler):
+    server: Ingest
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        # An envelope: a header line, then (item header, payload) line pairs.
+        lines = body.split(b"\n")[1:]
+        for header, payload in zip(lines[::2], lines[1::2], strict=False):
+            if json.loads(header).get("type") == "event":
+                self.server.events.append(json.loads(payload))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        """Quiet: the test reads the events, not the access log."""
+
+
+@pytest.fixture
+def ingest() -> Iterator[Ingest]:
+    server = Ingest()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    # sentry-sdk is set up once per process: leave it off for the tests that follow.
+    sentry_sdk.get_client().close()
+    sentry_sdk.init()
+    server.shutdown()
+    thread.join(10)
+    server.server_close()
+
+
+def test_without_a_dsn_nothing_is_set_up(make_app):
+    sentry_sdk.init()
+    make_app()
+    assert sentry_sdk.get_client().dsn is None
+
+
+def test_an_unhandled_error_is_sent_with_the_request_id_and_no_personal_data(make_app, ingest):
+    app = make_app(SENTRY_DSN=ingest.dsn)
+    assert sentry_sdk.get_client().dsn == ingest.dsn
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("forced for the test")
+
+    # Made now, so that the only way into an event is through the request (the source lines
+    # around a frame are sent too).
+    cookie, token = secrets.token_hex(8), secrets.token_hex(8)
+    response = app.test_client().get(
+        "/boom?x=1",
+        headers={"Cookie": f"session={cookie}", "Authorization": f"Bearer {token}"},
+        environ_base={"REMOTE_ADDR": "203.0.113.9"},
+    )
+    assert response.status_code == 500
+    sentry_sdk.flush(timeout=10)
+    events = [
+        event
+        for event in ingest.events
+        if "forced for the test" in json.dumps(event.get("exception", {}))
+    ]
+    assert events, ingest.events
+    event = events[0]
+    assert event["tags"]["request_id"] == response.headers["X-Request-ID"]
+    assert event["environment"] == "testing"
+    assert event["release"].startswith(f"{DISTRIBUTION}@")
+    # No personal data: no cookie, token or client address leaves the app.
+    sent = json.dumps(event)
+    for secret in (cookie, token, "203.0.113.9"):
+        assert secret not in sent
+
+
+def test_an_error_logged_outside_a_request_is_sent_without_a_request_id(make_app, ingest):
+    app = make_app(SENTRY_DSN=ingest.dsn, SENTRY_ENVIRONMENT="staging")
+    app.logger.error("a job failed")
+    sentry_sdk.flush(timeout=10)
+    events = [event for event in ingest.events if "a job failed" in json.dumps(event)]
+    assert len(events) == 1
+    assert events[0]["environment"] == "staging"
+    assert "request_id" not in events[0].get("tags", {})
