@@ -40,37 +40,34 @@ def index() -> ResponseReturnValue:
     return render_template("notes/index.html", notes=notes, query=query)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-def new() -> ResponseReturnValue:
-    """The form for a new note; a valid one is saved and the list shown (400 with the errors
-    otherwise)."""
-    form = NoteForm()
-    if form.validate_on_submit():
-        note = Note(
-            owner_id=current_user.id, title=form.title.data or "", body=form.body.data or ""
-        )
-        db.session.add(note)
-        db.session.commit()
-        flash("Note saved.", "success")
-        return redirect(url_for("notes.index"))
-    return render_template("notes/edit.html", form=form, note=None), 400 if form.errors else 200
-
-
-@bp.route(f"/<int(max={MAX_ID}):note_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(note_id: int) -> ResponseReturnValue:
-    """The form for one of the user's notes, filled in; a valid change is saved (400 with the
-    errors otherwise)."""
-    note = own_note_or_404(note_id)
+def note_form(note: Note | None) -> ResponseReturnValue:
+    """The form for a new note (``note`` is ``None``) or for ``note``, filled in. A valid one
+    is saved and the list shown; otherwise the form again, 400 with the errors."""
     form = NoteForm(obj=note)
     if form.validate_on_submit():
+        if note is None:
+            note = Note(owner_id=current_user.id)
+            db.session.add(note)
         note.title = form.title.data or ""
         note.body = form.body.data or ""
         db.session.commit()
         flash("Note saved.", "success")
         return redirect(url_for("notes.index"))
     return render_template("notes/edit.html", form=form, note=note), 400 if form.errors else 200
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    """The form for a new note (:func:`note_form`)."""
+    return note_form(None)
+
+
+@bp.route(f"/<int(max={MAX_ID}):note_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(note_id: int) -> ResponseReturnValue:
+    """The form for one of the user's notes (:func:`note_form`); another user's is 404."""
+    return note_form(own_note_or_404(note_id))
 
 
 @bp.route(f"/<int(max={MAX_ID}):note_id>/delete", methods=["GET", "POST"])
