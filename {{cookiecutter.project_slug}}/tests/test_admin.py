@@ -114,3 +114,17 @@ def test_admin_pages_through_users(app, client, auth, make_user):
     assert emails_listed(client.get("/admin/?page=3").text) == ["admin@example.com"]
     assert client.get("/admin/?page=4").status_code == 404
     assert client.get(f"/admin/?page={10**30}").status_code == 404
+
+
+def test_a_role_change_returns_to_the_page_of_the_list_it_was_made_on(client, auth, make_user):
+    make_user("admin@example.com", role="admin")
+    other = make_user("someone@example.com")
+    auth.login("admin@example.com")
+    response = client.post(
+        f"/admin/users/{other.id}/role", data={"role": "admin", "next": "/admin/?q=some&page=1"}
+    )
+    assert response.headers["Location"] == "/admin/?q=some&page=1"
+    elsewhere = client.post(
+        f"/admin/users/{other.id}/role", data={"role": "user", "next": "https://evil.example/"}
+    )
+    assert elsewhere.headers["Location"] == "/admin/"

@@ -6,6 +6,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..auth.permissions import permission_required
+from ..auth.redirects import safe_next_path
 from ..extensions import db
 from ..models import Role, RoleChangeRefused, User
 from ..pages import paginate
@@ -45,6 +46,8 @@ def set_role(user_id: int) -> Response:
 
     Responds 404 for an unknown user, 400 for an unknown role or a change that
     :meth:`User.change_role` refuses (one's own role, the last user who can manage users).
+    Then redirects to the form field ``next`` when it is a path on this site (the list page the
+    form was on), else to ``/admin/``.
     """
     user = db.get_or_404(User, user_id)
     role = db.session.scalar(db.select(Role).filter_by(name=request.form.get("role", "")))
@@ -57,4 +60,5 @@ def set_role(user_id: int) -> Response:
     db.session.commit()
     invalidate_user_stats()
     flash(f"{user.email} is now {role.name}.", "success")
-    return redirect(url_for("admin.index"))
+    # Back to the page of the list the form was on (its search and page), never off the site.
+    return redirect(safe_next_path(request.form.get("next"), url_for("admin.index")))
