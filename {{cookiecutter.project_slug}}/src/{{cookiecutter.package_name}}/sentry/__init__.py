@@ -1,6 +1,8 @@
-"""Error tracking with Sentry (sentry-sdk): every unhandled exception of a request{% if cookiecutter.celery_broker != "none" %} or a
-Celery task{% endif %}, and every record logged at ERROR, becomes an event sent to the project that
-``SENTRY_DSN`` names. Without a DSN nothing is set up and nothing is sent.
+"""Error tracking with Sentry (sentry-sdk).
+
+Every unhandled exception of a request{% if cookiecutter.celery_broker != "none" %} or a Celery task{% endif %}, and every record logged at
+ERROR, becomes an event sent to the project that ``SENTRY_DSN`` names. Without a DSN nothing is
+set up and nothing is sent.
 
 Each event carries the release (this distribution's version), the environment (the config's
 name), and the request's id as the tag ``request_id`` (the ``X-Request-ID`` the client got
@@ -65,7 +67,7 @@ def init_app(app: Flask) -> None:
         environment=app.config["SENTRY_ENVIRONMENT"] or app.config["CONFIG_NAME"],
         release=app.config["SENTRY_RELEASE"] or release(),
         # No personal data: send_default_pii is left at its default, off (newer releases
-        # deprecate the option in favour of data_collection, whose default is the same).
+        # replace that setting with data_collection, whose default is the same).
         traces_sample_rate=app.config["SENTRY_TRACES_SAMPLE_RATE"],
         before_send=add_request_id,
         integrations=[
