@@ -17,6 +17,8 @@ def test_logs_go_to_stdout_at_the_configured_level(capsys):
     out = capsys.readouterr().out
     assert "INFO [{{ cookiecutter.package_name }}] hello from the app" in out
     assert "not shown" not in out
+    # Alembic's plugin announcements are kept out of every `flask` command's output.
+    assert logging.getLogger("alembic.runtime.plugins").getEffectiveLevel() == logging.WARNING
 {%- if cookiecutter.celery_broker != "none" %}
 
 
@@ -29,11 +31,11 @@ def test_debug_level_leaves_out_celerys_signature_dumps(capsys):
 {%- endif %}
 
 
-def served_lines(app, capsys, path="/", **headers):
+def served_lines(app, capsys, path="/", **request):
     """The response to ``path`` and every line the app logged while serving it, each parsed as
     JSON (a line that is not JSON fails the test)."""
     capsys.readouterr()
-    response = app.test_client().get(path, headers=headers)
+    response = app.test_client().get(path, **request)
     app.logger.warning("served %s", path)
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     return response, lines
@@ -48,7 +50,9 @@ def test_production_logs_one_json_object_per_line_with_the_request_id(capsys):
         app.logger.warning('a warning with a quote " and a newline\nin it')
         return "ok"
 
-    response, lines = served_lines(app, capsys, "/logged")
+    response, lines = served_lines(
+        app, capsys, "/logged", environ_base={"REMOTE_ADDR": "203.0.113.9"}
+    )
     request_id = response.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)
     inside = [line for line in lines if line["logger"] == app.logger.name]
@@ -59,11 +63,13 @@ def test_production_logs_one_json_object_per_line_with_the_request_id(capsys):
     for line in inside[:2]:
         assert line["request_id"] == request_id
         assert line["user_id"] is None
+        assert line["remote_addr"] == "203.0.113.9"
         assert line["level"] in {"INFO", "WARNING"}
         assert line["time"].endswith("+00:00")
     # Outside a request the fields are there, empty.
     assert lines[-1]["message"] == "served /logged"
     assert lines[-1]["request_id"] is None
+    assert lines[-1]["remote_addr"] is None
 
 
 def test_each_request_gets_its_own_id_and_a_clients_id_is_not_trusted(app, client):

@@ -4,9 +4,9 @@ Each process (every gunicorn worker included) writes its own lines to stdout and
 and shipping to the process manager, so no two workers ever share a log file. With
 ``LOG_FORMAT = "json"`` (the production config's) each line is one JSON object
 (python-json-logger): ``time`` (ISO 8601, UTC), ``level``, ``logger``, ``message``, and the
-fields of :data:`FIELDS`: ``request_id`` and ``user_id`` in a request (``null`` outside one),
-and what features add (the tasks' ``task_id``). ``"text"`` (development, testing) writes
-``time LEVEL [logger] message``.
+fields of :data:`FIELDS`: ``request_id``, ``user_id`` and ``remote_addr`` in a request
+(``null`` outside one), and what a feature adds with :func:`add_field`. ``"text"``
+(development, testing) writes ``time LEVEL [logger] message``.
 
 Every request gets an id, sent back in the ``X-Request-ID`` response header: the one its
 ``X-Request-ID`` header carries when ``TRUST_REQUEST_ID`` is set (a proxy in front sets it,
@@ -55,9 +55,19 @@ def user_id() -> int | None:
     return value
 
 
+def remote_addr() -> str | None:
+    """The client's address in a request (the one a trusted proxy reports, once ProxyFix is
+    on: ``PROXY_FIX_X_FOR``), else ``None``."""
+    return request.remote_addr if has_request_context() else None
+
+
 #: The fields added to every record: name -> a function giving its value now (``None`` when it
 #: does not apply). A feature adds its own with :func:`add_field`.
-FIELDS: dict[str, Callable[[], object]] = {"request_id": request_id, "user_id": user_id}
+FIELDS: dict[str, Callable[[], object]] = {
+    "request_id": request_id,
+    "user_id": user_id,
+    "remote_addr": remote_addr,
+}
 
 
 def add_field(name: str, value: Callable[[], object]) -> None:
@@ -132,10 +142,15 @@ def configure(app: Flask) -> None:
                 },
             },
             "root": {"level": app.config["LOG_LEVEL"], "handlers": ["stdout"]},
+            "loggers": {
+                # Alembic announces each of its plugins at INFO whenever Flask-Migrate loads
+                # (every `flask` command, `flask run` included): seven lines of noise.
+                "alembic.runtime.plugins": {"level": "WARNING"},
 {%- if cookiecutter.celery_broker != "none" %}
-            # At DEBUG this one prints the source of every task signature Celery builds (about
-            # 30 multi-line dumps at each worker start), which drowns the lines that matter.
-            "loggers": {"celery.utils.functional": {"level": "INFO"}},
+                # At DEBUG this one prints the source of every task signature Celery builds
+                # (about 30 multi-line dumps at each worker start), drowning the lines that matter.
+                "celery.utils.functional": {"level": "INFO"},
 {%- endif %}
+            },
         }
     )
