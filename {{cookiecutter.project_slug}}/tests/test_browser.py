@@ -204,6 +204,27 @@ def test_swagger_ui_renders_the_api(page, live_server):
     page.wait_for_selector(".opblock", timeout=10_000)
     assert page.locator(".opblock").count() > 0
     check(page, "/api/v1/docs with the spec loaded", axe=False)
+
+
+def test_swagger_ui_authorizes_with_a_token_and_runs_a_request(page, live_server, make_user):
+    make_user()
+    token = page.request.post(
+        live_server + "/api/v1/auth/token",
+        data={"email": "user@example.com", "password": PASSWORD},
+    ).json()["access_token"]
+    visit(page, live_server + "/api/v1/docs", axe=False)
+    page.click(".auth-wrapper .authorize")
+    page.fill(".modal-ux input", token)
+    page.click(".modal-ux .auth-btn-wrapper .authorize")
+    page.click(".modal-ux .btn-done")
+    operation = page.locator(".opblock-get:has([data-path='/api/v1/notes'])").first
+    operation.locator(".opblock-summary").click()
+    operation.locator(".try-out__btn").click()
+    operation.locator(".execute").click()
+    status = operation.locator(".live-responses-table .response .response-col_status")
+    status.first.wait_for(timeout=10_000)
+    assert status.first.inner_text().strip() == "200"
+    check(page, "/api/v1/docs after a request", axe=False)
 {%- endif %}
 
 
