@@ -31,6 +31,10 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+#: Largest id an Integer column holds: SQLAlchemy makes it a 32-bit INTEGER on PostgreSQL and
+#: MySQL (SQLite takes more), so a larger id in a URL cannot exist and must not reach the database.
+MAX_ID = 2**31 - 1
+
 if TYPE_CHECKING:
     from flask_sqlalchemy.model import Model as FlaskSQLAlchemyModel
 

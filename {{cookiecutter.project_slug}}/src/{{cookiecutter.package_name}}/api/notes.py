@@ -23,9 +23,7 @@ bp = Blueprint(
 
 def own_note_or_404(note_id: int) -> Note:
     """The caller's note with this id; a missing note and another user's both give 404."""
-    select = db.select(Note).filter_by(
-        id=valid_id_or_404(note_id, "Note"), owner_id=current_user.id
-    )
+    select = Note.owned_by(current_user.id).filter_by(id=valid_id_or_404(note_id, "Note"))
     note: Note = one_or_404(select, "Note")
     return note
 

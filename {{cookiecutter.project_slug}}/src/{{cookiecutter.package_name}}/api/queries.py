@@ -7,13 +7,9 @@ from flask_smorest import abort
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import Select, func
 
-from ..extensions import db
+from ..extensions import MAX_ID, db
 
 T = TypeVar("T")
-
-#: Largest id an Integer column holds: SQLAlchemy makes it a 32-bit INTEGER on PostgreSQL and
-#: MySQL (SQLite takes more), so a larger id in a URL cannot exist and must not reach the database.
-MAX_ID = 2**31 - 1
 
 
 def page_of(select: Select[Any], pagination: PaginationParameters) -> Sequence[Any]:

@@ -9,22 +9,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from ..extensions import db
+from ..extensions import MAX_ID, db
 from ..models import TITLE_MAX_LENGTH, Note
 from ..pages import paginate
 from . import bp
 from .forms import NoteForm
 
-#: Largest id in a URL: SQLAlchemy's Integer is 32-bit on PostgreSQL and MySQL, so a larger one
-#: cannot exist; the route refuses it (404) before the database sees it.
-MAX_ID = 2**31 - 1
-
 
 def own_note_or_404(note_id: int) -> Note:
     """The current user's note with this id; a missing note and another user's both give 404."""
-    note: Note | None = db.session.scalar(
-        db.select(Note).where(Note.id == note_id, Note.owner_id == current_user.id)
-    )
+    note: Note | None = db.session.scalar(Note.owned_by(current_user.id).filter_by(id=note_id))
     if note is None:
         abort(404, description="There is no such note.")
     return note
