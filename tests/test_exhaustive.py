@@ -15,9 +15,10 @@ Two sources of files, checked together:
 
 Then every distinct file content, from either source, goes once through the file checks
 (nothing unrendered, TOML/YAML/JSON parse, reads as hand-written), ruff, ``compileall``, and
-its deployment checker (hadolint, ``docker-compose config -q``, ``nginx -t``, gunicorn
-``--check-config``, the workflow schema, npm-groovy-lint). Failures name the variants (or the
-rendered combinations) they hit; the end-of-run report groups the bakes' by option value.
+its deployment checker (hadolint, ``docker-compose config -q``, ``nginx -t``,
+``caddy validate``, gunicorn ``--check-config``, the workflow schema, npm-groovy-lint).
+Failures name the variants (or the rendered combinations) they hit; the end-of-run report
+groups the bakes' by option value.
 """
 
 from __future__ import annotations
@@ -444,6 +445,7 @@ DEPLOY_CHECKS: dict[str, tuple[str, Callable]] = {
     "hadolint": ("Dockerfile", lambda conf, root: checks.run_hadolint(conf)),
     "docker-compose config": ("docker-compose.yml", lambda conf, root: checks.run_compose(conf)),
     "nginx -t": ("docker/nginx.conf", lambda conf, root: checks.run_nginx(conf, scratch(root))),
+    "caddy validate": ("docker/Caddyfile", lambda conf, root: checks.run_caddy(conf)),
     "gunicorn --check-config": (
         "gunicorn.conf.py",
         lambda conf, root: checks.run_gunicorn_config(conf, scratch(root)),

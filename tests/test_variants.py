@@ -464,6 +464,106 @@ def test_every_gunicorn_worker_sees_a_new_member_at_once(initialized, database_e
     assert "Traceback" not in output, output
 
 
+def curl(*args: str) -> tuple[int, dict[str, str], str]:
+    """(status, lower-cased headers, body) of one ``curl`` request from 127.0.0.2, a client
+    address other than the proxy's own."""
+    command = [shutil.which("curl") or "curl", "-sS", "--interface", "127.0.0.2", "-D", "-"]
+    out = subprocess.run([*command, *args], capture_output=True, text=True, timeout=30, check=False)
+    assert out.returncode == 0, f"curl {' '.join(args)}: {out.stderr}"
+    head, _, body = out.stdout.partition("\r\n\r\n")
+    status_line, *lines = head.splitlines()
+    headers: dict[str, str] = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), value.strip())
+    return int(status_line.split()[1]), headers, body
+
+
+def test_caddy_serves_https_in_front_of_gunicorn(initialized, database_env, variant, tmp_path):
+    """The compose pair for real, without Docker: docker/Caddyfile in front of gunicorn with
+    gunicorn.conf.py and the production config, set as docker-compose.yml sets them. A client at
+    127.0.0.2 gets HTTPS with the app's headers and Secure cookies, is redirected from HTTP, and
+    every line gunicorn writes is JSON, its access line naming that client and the request's id."""
+    if not complete(variant)["use_docker"]:
+        assert not (initialized / "docker").exists()
+        return
+    app_port, http_port, https_port = free_port(), free_port(), free_port()
+    env = {
+        **database_env,
+        "APP_CONFIG": "production",
+        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
+        "WEB_CONCURRENCY": "2",
+        "FLASK_PROXY_FIX_X_FOR": "1",
+        "FLASK_PROXY_FIX_X_PROTO": "1",
+        "FLASK_PROXY_FIX_X_HOST": "1",
+        "FLASK_TRUST_REQUEST_ID": "true",
+        "FLASK_SESSION_COOKIE_SECURE": "true",
+        "FLASK_REMEMBER_COOKIE_SECURE": "true",
+    }
+    app = subprocess.Popen(
+        [".venv/bin/gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=initialized, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    proxy_env = {
+        **os.environ,
+        "APP_UPSTREAM": f"127.0.0.1:{app_port}",
+        "STATIC_ROOT": str(next((initialized / "src").glob("*/static"))),
+        "CADDY_HTTP_PORT": str(http_port),
+        "CADDY_HTTPS_PORT": str(https_port),
+        "CADDY_ADMIN": "off",
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    proxy = subprocess.Popen(
+        [checks.caddy(), "run", "--config", "docker/Caddyfile"],
+        cwd=initialized, env=proxy_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    root = tmp_path / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+    https = f"https://localhost:{https_port}"
+    tls = ["--cacert", str(root), "--resolve", f"localhost:{https_port}:127.0.0.1"]
+    try:
+        wait_until_serving(app, app_port)
+        deadline = time.monotonic() + BOOT_SECONDS
+        while not root.is_file() and proxy.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert root.is_file(), f"caddy made no local authority:\n{stop(proxy)}"
+
+        status, headers, _ = curl(f"http://localhost:{http_port}/notes/?q=x")
+        assert status == 308, headers
+        # Caddy names the standard port: compose publishes 443 as 443.
+        assert headers["location"] == "https://localhost/notes/?q=x"
+
+        status, headers, body = curl(*tls, f"{https}/")
+        assert status == 200, body[:500]
+        assert headers["strict-transport-security"] == "max-age=31536000"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["x-frame-options"] == "DENY"
+        request_id = headers["x-request-id"]
+        assert re.fullmatch(r"[0-9a-f-]{36}", request_id), request_id
+
+        _, headers, _ = curl(*tls, f"{https}/auth/login")
+        assert "; secure" in headers["set-cookie"].lower(), headers["set-cookie"]
+        status, headers, _ = curl(*tls, f"{https}/static/favicon.svg")
+        assert status == 200 and headers["x-content-type-options"] == "nosniff", headers
+    finally:
+        logged = stop(app)
+        proxy_logged = stop(proxy)
+    # Every line gunicorn and the app wrote (stdout and stderr) is one JSON object.
+    lines = [json.loads(line) for line in logged.splitlines() if line.strip()]
+    access = [line for line in lines if line["logger"] == "gunicorn.access"]
+    served = [line for line in access if line["request_id"] == request_id]
+    assert len(served) == 1, access
+    assert served[0]["remote_addr"] == "127.0.0.2", served[0]
+    assert (served[0]["method"], served[0]["path"], served[0]["status"]) == ("GET", "/", 200)
+    # Caddy's access log holds the same id (the response header the app sent back).
+    proxy_lines = [json.loads(line) for line in proxy_logged.splitlines() if line.startswith("{")]
+    assert any(
+        line.get("resp_headers", {}).get("X-Request-Id") == [request_id] for line in proxy_lines
+    ), proxy_logged[-3000:]
+
+
 def test_gunicorn_refuses_to_start_without_a_real_secret_key(initialized, database_env):
     # One test for the three cases: a parametrized test here would make pytest interleave the
     # module-scoped variants and bake and install them again.

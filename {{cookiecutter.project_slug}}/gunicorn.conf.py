@@ -9,6 +9,8 @@ below can be changed from the environment, so one file serves a laptop and a ser
 ``GUNICORN_THREADS``    threads per worker (default 1)
 ``GUNICORN_TIMEOUT``    seconds a worker may spend on one request before it is restarted
 ``GUNICORN_LOG_LEVEL``  gunicorn's own log level (the app's is ``FLASK_LOG_LEVEL``)
+``GUNICORN_LOG_FORMAT`` ``json`` (default: one JSON object per line, like the production app's
+                        lines) or ``text`` (gunicorn's own formats)
 
 and, less often, ``GUNICORN_GRACEFUL_TIMEOUT``, ``GUNICORN_KEEPALIVE``, ``GUNICORN_MAX_REQUESTS``,
 ``GUNICORN_MAX_REQUESTS_JITTER`` and ``GUNICORN_CONTROL_SOCKET`` (all explained below).
@@ -16,7 +18,9 @@ and, less often, ``GUNICORN_GRACEFUL_TIMEOUT``, ``GUNICORN_KEEPALIVE``, ``GUNICO
 See https://docs.gunicorn.org/en/stable/settings.html for every setting.
 """
 
+import logging
 import os
+from collections.abc import Mapping
 
 
 def cpu_count() -> int:
@@ -67,5 +71,66 @@ else:
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# Client address as nginx saw it (X-Forwarded-For), request, status, bytes, milliseconds.
-access_log_format = '%(h)s %({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# Client address (the proxy's X-Forwarded-For, through the app's ProxyFix), request, status,
+# bytes, milliseconds, user agent, and the request's id (the one the app logs and sends back).
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
+
+#: gunicorn's access-log atoms (https://docs.gunicorn.org/en/stable/settings.html#access-log-format)
+#: copied onto each access record as JSON fields, under these names.
+ACCESS_FIELDS = {
+    "remote_addr": "h",
+    "request_id": "{x-request-id}o",
+    "method": "m",
+    "path": "U",
+    "status": "s",
+    "bytes": "B",
+    "duration_ms": "M",
+    "user_agent": "a",
+}
+
+
+class AccessFields(logging.Filter):
+    """Adds :data:`ACCESS_FIELDS` to gunicorn's access records (their ``args`` are the atoms)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Copy the atoms onto ``record``; never drops a record (returns ``True``)."""
+        atoms = record.args
+        if isinstance(atoms, Mapping):
+            for field, atom in ACCESS_FIELDS.items():
+                value = atoms.get(atom, "-")
+                if value == "-":
+                    value = None
+                elif field == "status":
+                    value = int(value)
+                setattr(record, field, value)
+        return True
+
+
+if os.environ.get("GUNICORN_LOG_FORMAT", "json") == "json":
+    json_handler = {"class": "logging.StreamHandler", "formatter": "json"}
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"access_fields": {"()": AccessFields}},
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(levelname)s %(name)s %(message)s",
+                "rename_fields": {"levelname": "level", "name": "logger"},
+                "timestamp": "time",
+            },
+        },
+        "handlers": {
+            "access": {**json_handler, "stream": "ext://sys.stdout", "filters": ["access_fields"]},
+            "error": {**json_handler, "stream": "ext://sys.stderr"},
+        },
+        "root": {"level": "WARNING", "handlers": ["error"]},
+        "loggers": {
+            "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+            "gunicorn.error": {
+                "level": loglevel.upper(),
+                "handlers": ["error"],
+                "propagate": False,
+            },
+        },
+    }
