@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -547,6 +548,10 @@ def test_caddy_serves_https_in_front_of_gunicorn(initialized, database_env, vari
         assert "; secure" in headers["set-cookie"].lower(), headers["set-cookie"]
         status, headers, _ = curl(*tls, f"{https}/static/favicon.svg")
         assert status == 200 and headers["x-content-type-options"] == "nosniff", headers
+        if complete(variant)["use_prometheus"]:
+            # The app's counts are for the Prometheus inside the compose network only.
+            status, _, _ = curl(*tls, f"{https}/metrics")
+            assert status == 404
     finally:
         logged = stop(app)
         proxy_logged = stop(proxy)
@@ -562,6 +567,57 @@ def test_caddy_serves_https_in_front_of_gunicorn(initialized, database_env, vari
     assert any(
         line.get("resp_headers", {}).get("X-Request-Id") == [request_id] for line in proxy_lines
     ), proxy_logged[-3000:]
+
+
+def test_metrics_add_up_every_gunicorn_worker(initialized, database_env, variant, tmp_path):
+    """Two workers, prometheus_client's multiprocess mode as the bake sets it up (gunicorn.conf.py
+    where it has one): /metrics counts the requests both workers served, and only for the
+    bearer of the token."""
+    if not complete(variant)["use_prometheus"]:
+        assert not list((initialized / "src").glob("*/metrics"))
+        return
+    port, token, folder = free_port(), "metrics-token-of-this-test-run-42", tmp_path / "metrics"
+    env = {**database_env, "METRICS_TOKEN": token, "PROMETHEUS_MULTIPROC_DIR": str(folder)}
+    if (initialized / "gunicorn.conf.py").is_file():
+        # The shipped config empties (here: makes) the folder before the workers start.
+        env.update(GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2")
+        command = [".venv/bin/gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
+        server = subprocess.Popen(
+            command, cwd=initialized, env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )  # fmt: skip
+    else:
+        folder.mkdir()
+        server = start_gunicorn(initialized, port, env, workers=2)
+    views, writers = 0, set()
+    try:
+        wait_until_serving(server, port)
+        # Views 16 at a time until both workers have served some (the second may still be
+        # booting when the first answers).
+        deadline = time.monotonic() + BOOT_SECONDS
+        while len(writers) < 2 and time.monotonic() < deadline:
+            with ThreadPoolExecutor(8) as pool:
+                statuses = list(pool.map(lambda _: get(f"http://127.0.0.1:{port}/")[0], range(16)))
+            assert statuses == [200] * 16
+            views += 16
+            writers = {path.stem.rsplit("_", 1)[1] for path in folder.glob("counter_*.db")}
+        assert get(f"http://127.0.0.1:{port}/metrics")[0] == 401
+        scrape = urllib.request.Request(
+            f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(scrape, timeout=5) as response:
+            text = response.read().decode()
+    finally:
+        output = stop(server)
+    assert "Traceback" not in output, output
+    counted = re.search(
+        r'^http_requests_total\{endpoint="main\.index",method="GET",status="200"\} (\S+)$',
+        text,
+        flags=re.MULTILINE,
+    )
+    assert counted, text[:3000]
+    assert float(counted[1]) == views
+    assert len(writers) == 2, f"counts came from the workers {writers}"
 
 
 def test_gunicorn_refuses_to_start_without_a_real_secret_key(initialized, database_env):

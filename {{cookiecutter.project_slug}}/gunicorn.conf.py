@@ -20,6 +20,10 @@ See https://docs.gunicorn.org/en/stable/settings.html for every setting.
 
 import logging
 import os
+{%- if cookiecutter.use_prometheus %}
+import shutil
+import tempfile
+{%- endif %}
 from collections.abc import Mapping
 
 
@@ -66,6 +70,31 @@ if os.environ.get("GUNICORN_CONTROL_SOCKET"):
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 else:
     control_socket_disable = True
+
+{%- if cookiecutter.use_prometheus %}
+
+# Prometheus metrics from every worker (prometheus_client's multiprocess mode): each worker
+# writes its counts into PROMETHEUS_MULTIPROC_DIR and /metrics adds them up. The folder must be
+# empty when the server starts, or the counts of an earlier run would be added in.
+METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def on_starting(server: object) -> None:
+    """Before the workers start: empty PROMETHEUS_MULTIPROC_DIR, or make a fresh folder for it
+    (the workers inherit this process's environment)."""
+    folder = os.environ.get(METRICS_DIR)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+    else:
+        os.environ[METRICS_DIR] = tempfile.mkdtemp(prefix="prometheus-")
+
+
+def on_exit(server: object) -> None:
+    """After the last worker stopped: delete the counts, which only this run could add up."""
+    shutil.rmtree(os.environ[METRICS_DIR], ignore_errors=True)
+{%- endif %}
+
 
 # Access and error logs to stdout/stderr, where Docker and systemd collect them.
 accesslog = "-"

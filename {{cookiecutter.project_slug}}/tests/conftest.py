@@ -218,7 +218,7 @@ def outbox(smtp_server: tuple[Controller, Inbox]) -> Outbox:
 def isolate_environment(monkeypatch: pytest.MonkeyPatch, instance: Path) -> None:
     """Point ``INSTANCE_PATH`` at ``instance`` and drop the developer's own settings."""
     monkeypatch.setenv("INSTANCE_PATH", str(instance))
-    for name in ("DATABASE_URL", "APP_CONFIG"{% if cookiecutter.use_redis %}, "REDIS_URL"{% endif %}{% if cookiecutter.use_sentry %}, "SENTRY_DSN"{% endif %}):
+    for name in ("DATABASE_URL", "APP_CONFIG"{% if cookiecutter.use_redis %}, "REDIS_URL"{% endif %}{% if cookiecutter.use_sentry %}, "SENTRY_DSN"{% endif %}{% if cookiecutter.use_prometheus %}, "METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR"{% endif %}):
         monkeypatch.delenv(name, raising=False)
     for name in list(os.environ):
         if name.startswith("FLASK_"):

@@ -29,6 +29,7 @@ from .notes import bp as notes_bp
 #: commands, health checks and signal handlers: delete its line and its folder to remove it.
 {%- set features = [] %}
 {%- if cookiecutter.use_sentry %}{% set _ = features.append("sentry") %}{% endif %}
+{%- if cookiecutter.use_prometheus %}{% set _ = features.append("metrics") %}{% endif %}
 {%- if cookiecutter.use_redis %}{% set _ = features.append("redis") %}{% endif %}
 {%- if cookiecutter.use_mongodb %}{% set _ = features.append("activity") %}{% endif %}
 {%- if cookiecutter.use_api %}{% set _ = features.append("api") %}{% endif %}
