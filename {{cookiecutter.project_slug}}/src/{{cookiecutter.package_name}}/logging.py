@@ -10,7 +10,8 @@ fields of :data:`FIELDS`: ``request_id``, ``user_id`` and ``remote_addr`` in a r
 
 Every request gets an id, sent back in the ``X-Request-ID`` response header: the one its
 ``X-Request-ID`` header carries when ``TRUST_REQUEST_ID`` is set (a proxy in front sets it,
-overwriting the client's; nginx's ``$request_id``), otherwise a new random one.
+overwriting the client's: Caddy's ``{http.request.uuid}``, nginx's ``$request_id``), otherwise a
+new random one.
 """
 
 import re
