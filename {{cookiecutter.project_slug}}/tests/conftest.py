@@ -218,7 +218,21 @@ def outbox(smtp_server: tuple[Controller, Inbox]) -> Outbox:
 def isolate_environment(monkeypatch: pytest.MonkeyPatch, instance: Path) -> None:
     """Point ``INSTANCE_PATH`` at ``instance`` and drop the developer's own settings."""
     monkeypatch.setenv("INSTANCE_PATH", str(instance))
-    for name in ("DATABASE_URL", "APP_CONFIG"{% if cookiecutter.use_redis %}, "REDIS_URL"{% endif %}{% if cookiecutter.use_sentry %}, "SENTRY_DSN"{% endif %}{% if cookiecutter.use_prometheus %}, "METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR"{% endif %}):
+    settings = [
+        "DATABASE_URL",
+        "APP_CONFIG",
+{%- if cookiecutter.use_redis %}
+        "REDIS_URL",
+{%- endif %}
+{%- if cookiecutter.use_sentry %}
+        "SENTRY_DSN",
+{%- endif %}
+{%- if cookiecutter.use_prometheus %}
+        "METRICS_TOKEN",
+        "PROMETHEUS_MULTIPROC_DIR",
+{%- endif %}
+    ]
+    for name in settings:
         monkeypatch.delenv(name, raising=False)
     for name in list(os.environ):
         if name.startswith("FLASK_"):
