@@ -4,6 +4,7 @@ The tests against a real worker process are in test_celery_worker.py.
 """
 
 import importlib
+import json
 import logging
 {%- if cookiecutter.celery_broker == "sqlalchemy" %}
 import os
@@ -514,3 +515,26 @@ def test_every_task_of_the_project_keeps_the_delivery_guarantees(app):
         # Bounded: stopped by the time limits rather than holding a worker for ever.
         assert (task.soft_time_limit or celery.conf.task_soft_time_limit) > 0, name
         assert (task.time_limit or celery.conf.task_time_limit) > 0, name
+
+
+def test_lines_logged_in_a_task_carry_its_id_and_the_worker_keeps_them_json(make_app, capsys):
+    app = make_app(LOG_FORMAT="json", LOG_LEVEL="INFO")
+    celery_app = app.extensions["celery"]
+    logger = logging.getLogger("tests.task")
+
+    @celery_app.task(name="tests.logs_inside")
+    def logs_inside() -> None:
+        logger.info("inside the task")
+
+    capsys.readouterr()
+    result = logs_inside.apply()
+    logger.info("outside any task")
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    by_message = {line["message"]: line for line in lines}
+    assert by_message["inside the task"]["task_id"] == result.id
+    assert by_message["outside any task"]["task_id"] is None
+    # What a worker does at start: with the app's receiver connected, Celery leaves the root
+    # logger's handlers (the JSON ones) in place instead of putting its text format there.
+    handlers = list(logging.getLogger().handlers)
+    celery_app.log.setup_logging_subsystem(loglevel="INFO")
+    assert logging.getLogger().handlers == handlers

@@ -15,11 +15,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from celery import Celery, Task
+from celery import Celery, Task, current_task
+from celery.signals import setup_logging
 from flask import Blueprint, Flask, current_app
 from kombu.exceptions import OperationalError
 
 from .. import admin, config, errors, health, migrations
+from .. import logging as app_logging
 from ..extensions import db
 from .models import AuditEvent, TaskRun
 from .settings import ENVIRON, Settings, TestingSettings
@@ -102,11 +104,30 @@ def recent_audit_events() -> Mapping[str, object]:
     return {"audit_events": events.all()}
 
 
+def task_id() -> str | None:
+    """The id of the Celery task this code runs in, else ``None``: the log field ``task_id``."""
+    # current_task is a proxy that is false outside a task.
+    if not current_task:
+        return None
+    value: str | None = current_task.request.id
+    return value
+
+
+def keep_app_logging(**kwargs: object) -> None:
+    """Receiver of Celery's ``setup_logging`` signal. With a receiver connected, the worker and
+    beat leave logging as ``create_app`` set it up (JSON lines with the task's id) instead of
+    putting their own text format on the root logger (Celery's "Logging" signals docs)."""
+
+
 def init_app(app: Flask) -> None:
-    """Set up Celery and the task pages on ``app``."""
+    """Set up Celery and the task pages on ``app``; with ``LOG_FORMAT = "json"`` (production)
+    the worker and beat keep the app's JSON log lines."""
     config.add_settings(app, Settings, TestingSettings, environ=ENVIRON)
     use_instance_folder(app)
     celery_app = celery_init_app(app)
+    app_logging.add_field("task_id", task_id)
+    if app.config["LOG_FORMAT"] == "json":
+        setup_logging.connect(keep_app_logging, weak=False, dispatch_uid=__name__)
     audit.connect_signals(app)
     mail.init_app(app)
     health.add_check(app, "broker", check_broker)
