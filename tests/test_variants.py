@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import yaml
 
 import checks
 from conftest import FIGURES, bake, python_for
@@ -618,6 +619,51 @@ def test_metrics_add_up_every_gunicorn_worker(initialized, database_env, variant
     assert counted, text[:3000]
     assert float(counted[1]) == views
     assert len(writers) == 2, f"counts came from the workers {writers}"
+
+
+def test_compose_worker_healthcheck_tells_a_running_worker_from_a_stopped_one(
+    initialized, database_env, variant
+):
+    """With the SQLite transport (no broadcast, so no `celery inspect ping`): the worker's
+    healthcheck in docker-compose.yml, run as written (the container's instance folder swapped
+    for this bake's) beside a real worker of this bake, fails before it starts and after it
+    stops and passes while it runs."""
+    full = complete(variant)
+    if not full["use_docker"] or full["celery_broker"] != "sqlalchemy":
+        return
+    compose = yaml.safe_load((initialized / "docker-compose.yml").read_text(encoding="utf-8"))
+    test = compose["services"]["worker"]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"], test
+    script = test[3].replace("/app/instance", str(initialized / "instance"))
+    check = [str(initialized / ".venv" / "bin" / "python"), "-c", script]
+
+    def healthy() -> bool:
+        out = subprocess.run(
+            check, cwd=initialized, env=database_env, capture_output=True, timeout=60, check=False
+        )
+        return out.returncode == 0
+
+    assert not healthy(), "no worker runs yet"
+    worker = subprocess.Popen(
+        [".venv/bin/celery", "-A", f"{package_of(initialized)}.tasks.celery_app", "worker",
+         "--concurrency=1", "--loglevel=INFO", "--hostname", f"celery@{socket.gethostname()}"],
+        cwd=initialized, env=database_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + BOOT_SECONDS
+        while not healthy():
+            assert worker.poll() is None and time.monotonic() < deadline, stop(worker)
+            time.sleep(1)
+    finally:
+        output = stop(worker)
+    assert not healthy(), output
+
+
+def package_of(project: Path) -> str:
+    """The import package of a bake (the one folder under src/)."""
+    (package,) = [path.parent.name for path in (project / "src").glob("*/__init__.py")]
+    return package
 
 
 def test_gunicorn_refuses_to_start_without_a_real_secret_key(initialized, database_env):
