@@ -35,6 +35,7 @@ import checks
 from checks import (
     STUB_APP,
     caddy,
+    compose,
     gunicorn,
     nginx,
     nginx_config_for_tests,
@@ -189,6 +190,39 @@ def test_compose_reads_secrets_from_env_file_and_waits_for_health(baked, variant
     assert environment["FLASK_REMEMBER_COOKIE_SECURE"] == "true"
     # beat serves nothing and nobody waits for it: the container's own process is its health.
     assert all("healthcheck" in service for name, service in services.items() if name != "beat")
+
+
+@parametrize_over(docker_variants())
+def test_development_compose_runs_the_mounted_source_with_reload(baked, variant):
+    """docker-compose.dev.yml merged over docker-compose.yml by compose itself (``config``):
+    the app under ``flask run --debug`` on the mounted source, published on loopback only,
+    e-mail to Mailpit (now on by default), Caddy off, the same backing services."""
+    result = baked.get(variant)
+    project = result.project_path
+    merged = run(
+        [compose(), "-f", "docker-compose.yml", "-f", "docker-compose.dev.yml", "config"],
+        project,
+    )
+    assert merged.returncode == 0, output(merged)
+    services = yaml.safe_load(merged.stdout)["services"]
+    production = yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
+    assert "caddy" not in services and "mailpit" in services
+    backing = {"db", "redis", "rabbitmq", "mongo"}
+    assert backing & set(services) == backing & set(production)
+    web = services["web"]
+    assert web["command"][:4] == ["flask", "--app", result.context["package_name"], "run"]
+    assert "--debug" in web["command"]
+    assert [(p["host_ip"], p["target"]) for p in web["ports"]] == [("127.0.0.1", 8000)]
+    celery = [name for name in ("worker", "beat") if name in production]
+    assert celery == ([] if chosen(variant, "celery_broker") == "none" else ["worker", "beat"])
+    for name in ["web", *celery]:
+        environment = services[name]["environment"]
+        assert environment["APP_CONFIG"] == "development", name
+        assert environment["FLASK_MAIL_SERVER"] == "mailpit", name
+        assert environment["FLASK_PROXY_FIX_X_FOR"] == "0", name
+        mounted = {(v["source"], v["target"]) for v in services[name]["volumes"]}
+        assert (str(project / "src"), "/app/src") in mounted, name
+        assert environment["PYTHONPATH"] == "/app/src", name
 
 
 @parametrize_over(docker_variants())
