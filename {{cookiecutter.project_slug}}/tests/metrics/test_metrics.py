@@ -83,3 +83,33 @@ def test_the_answer_is_never_cached_and_names_no_path(make_app):
     response = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.headers["Cache-Control"] == "no-store"
     assert not re.search(r"/notes/123456", response.text)
+{%- if cookiecutter.celery_broker != "none" %}
+
+
+def test_finished_tasks_are_counted_by_outcome(make_app):
+    app = make_app(METRICS_TOKEN=TOKEN)
+    celery_app = app.extensions["celery"]
+
+    @celery_app.task(name="tests.metrics.fine")
+    def fine() -> None:
+        """Ends well."""
+
+    @celery_app.task(name="tests.metrics.broken")
+    def broken() -> None:
+        raise RuntimeError("forced for the test")
+
+    client = app.test_client()
+    before = scrape(client)
+    fine.apply()
+    fine.apply()
+    broken.apply(throw=False)
+    after = scrape(client)
+
+    def added(task: str, state: str) -> float:
+        key = ("celery_tasks_total", (("state", state), ("task", task)))
+        return after.get(key, 0.0) - before.get(key, 0.0)
+
+    assert added("tests.metrics.fine", "succeeded") == 2
+    assert added("tests.metrics.broken", "failed") == 1
+    assert added("tests.metrics.fine", "failed") == 0
+{%- endif %}

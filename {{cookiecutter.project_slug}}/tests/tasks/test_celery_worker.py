@@ -16,6 +16,9 @@ import signal
 import subprocess
 import sys
 import time
+{%- if cookiecutter.use_prometheus %}
+import urllib.request
+{%- endif %}
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +27,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask_migrate import upgrade
+{%- if cookiecutter.use_prometheus %}
+from prometheus_client.parser import text_string_to_metric_families
+{%- endif %}
 
 from {{ cookiecutter.package_name }} import create_app
 {%- if cookiecutter.use_mongodb %}
@@ -316,6 +322,37 @@ def test_a_task_outlives_the_kill_of_its_whole_worker(worker, app):
     first.wait()
     worker.spawn(queue, **env)
     assert result.get(timeout=TIMEOUT) == {"current": 6, "total": 6, "result": "Finished 6 steps."}
+{%- endif %}
+
+
+{%- if cookiecutter.use_prometheus %}
+
+
+def test_the_worker_serves_the_counts_of_its_pool(worker, app, tmp_path):
+    """WORKER_METRICS_PORT: the worker's main process serves what its pool process counted
+    (prometheus_client's multiprocess mode, the folder emptied at start)."""
+    queue = f"{worker.queues[0]}-metrics"
+    port = closed_port()
+    stale = tmp_path / "metrics" / "counter_1.db"
+    stale.parent.mkdir()
+    stale.write_bytes(b"left by an earlier run")
+    worker.spawn(
+        queue,
+        METRICS_TOKEN="a-metrics-token-for-the-worker-0123",
+        WORKER_METRICS_PORT=str(port),
+        PROMETHEUS_MULTIPROC_DIR=str(stale.parent),
+    )
+    assert not stale.exists()
+    result = worker.start(long_task, kwargs={"total": 1, "delay": 0}, queue=queue)
+    result.get(timeout=TIMEOUT)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    samples = {
+        (sample.name, sample.labels.get("task"), sample.labels.get("state")): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+    assert samples[("celery_tasks_total", long_task.name, "succeeded")] == 1
 {%- endif %}
 
 

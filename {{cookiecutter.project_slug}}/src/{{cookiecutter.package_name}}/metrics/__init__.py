@@ -9,6 +9,13 @@ is counted. Counted per request:
 
 ``endpoint`` is the Flask endpoint (``notes.index``), never the path, so ids in URLs do not
 make new series; a request that matched no route is counted as ``endpoint="none"``.
+{%- if cookiecutter.celery_broker != "none" %}
+
+Celery workers count the tasks they finish, ``celery_tasks_total{task, state}`` (``state``:
+succeeded, failed, retried), and serve them on a port of their own: ``WORKER_METRICS_PORT``
+(unset: not served) on ``WORKER_METRICS_ADDRESS`` (default 127.0.0.1). That endpoint has no
+token: keep it on a private network, as compose does.
+{%- endif %}
 
 Several gunicorn workers: with ``PROMETHEUS_MULTIPROC_DIR`` set to an empty folder before the
 workers start, each worker writes its counts there and ``/metrics`` adds up every worker's
@@ -19,8 +26,19 @@ counts are this process's own, which is right for ``flask run``.
 
 import hmac
 import os
+{%- if cookiecutter.celery_broker != "none" %}
+import shutil
+from collections.abc import Callable
+{%- endif %}
 from time import perf_counter
+{%- if cookiecutter.celery_broker != "none" %}
+from typing import Any
+{%- endif %}
 
+{% if cookiecutter.celery_broker != "none" -%}
+from celery import Task
+from celery.signals import task_failure, task_retry, task_success, worker_init
+{% endif -%}
 from flask import Flask, Response, current_app, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -29,6 +47,9 @@ from prometheus_client import (
     Counter,
     Histogram,
     generate_latest,
+{%- if cookiecutter.celery_broker != "none" %}
+    start_http_server,
+{%- endif %}
 )
 from prometheus_client.multiprocess import MultiProcessCollector
 from werkzeug.datastructures import WWWAuthenticate
@@ -37,7 +58,16 @@ from werkzeug.exceptions import Unauthorized
 from .. import config
 from .settings import Settings
 
-__all__ = ["BUCKETS", "REQUESTS", "REQUEST_SECONDS", "init_app", "metrics"]
+__all__ = [
+    "BUCKETS",
+    "REQUESTS",
+    "REQUEST_SECONDS",
+{%- if cookiecutter.celery_broker != "none" %}
+    "TASKS",
+{%- endif %}
+    "init_app",
+    "metrics",
+]
 
 #: Minimum length of ``METRICS_TOKEN``, in characters: a short token can be guessed.
 MIN_TOKEN_LENGTH = 16
@@ -55,6 +85,11 @@ REQUEST_SECONDS = Histogram(
     ["method", "endpoint"],
     buckets=BUCKETS,
 )
+{%- if cookiecutter.celery_broker != "none" %}
+TASKS = Counter(
+    "celery_tasks_total", "Celery tasks a worker finished, by outcome.", ["task", "state"]
+)
+{%- endif %}
 
 
 def start_timer() -> None:
@@ -89,15 +124,52 @@ def metrics() -> Response:
             "Send the metrics token as Authorization: Bearer <token>.",
             www_authenticate=WWWAuthenticate("Bearer", {"realm": "metrics"}),
         )
-    if os.environ.get(MULTIPROCESS_DIR):
-        registry = CollectorRegistry()
-        # prometheus_client is typed, but this constructor has no annotations.
-        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-    else:
-        registry = REGISTRY
-    response = Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+    response = Response(generate_latest(current_registry()), content_type=CONTENT_TYPE_LATEST)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def current_registry() -> CollectorRegistry:
+    """Every process's counts (multiprocess mode, ``PROMETHEUS_MULTIPROC_DIR`` set), else this
+    process's."""
+    if not os.environ.get(MULTIPROCESS_DIR):
+        return REGISTRY
+    registry = CollectorRegistry()
+    # prometheus_client is typed, but this constructor has no annotations.
+    MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return registry
+{%- if cookiecutter.celery_broker != "none" %}
+
+
+def count_task(state: str) -> Callable[..., None]:
+    """A receiver of a Celery task signal (its sender is the task) that counts ``state``."""
+
+    def receiver(sender: Task[Any, Any] | None = None, **kwargs: object) -> None:
+        TASKS.labels(sender.name if sender else "unknown", state).inc()
+
+    return receiver
+
+
+def serve_worker_metrics(**kwargs: object) -> None:
+    """Celery's ``worker_init`` (in the worker's main process, before its pool starts): empty
+    ``PROMETHEUS_MULTIPROC_DIR`` so the pool's processes count from zero, and serve every
+    process's counts on ``WORKER_METRICS_PORT``, when set.
+
+    Raises:
+        ValueError: ``WORKER_METRICS_PORT`` is not a number.
+        OSError: the port cannot be bound (taken, or not allowed).
+    """
+    port = int(os.environ.get("WORKER_METRICS_PORT") or 0)
+    if not port:
+        return
+    folder = os.environ.get(MULTIPROCESS_DIR)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+    start_http_server(
+        port, os.environ.get("WORKER_METRICS_ADDRESS", "127.0.0.1"), current_registry()
+    )
+{%- endif %}
 
 
 def init_app(app: Flask) -> None:
@@ -119,3 +191,10 @@ def init_app(app: Flask) -> None:
     app.before_request(start_timer)
     app.after_request(count)
     app.add_url_rule("/metrics", "metrics", metrics)
+{%- if cookiecutter.celery_broker != "none" %}
+    # Signals are per process: connecting again (another app in the same process) is a no-op.
+    outcomes = ((task_success, "succeeded"), (task_failure, "failed"), (task_retry, "retried"))
+    for signal, state in outcomes:
+        signal.connect(count_task(state), weak=False, dispatch_uid=f"{__name__}.{state}")
+    worker_init.connect(serve_worker_metrics, weak=False, dispatch_uid=__name__)
+{%- endif %}
