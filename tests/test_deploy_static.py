@@ -196,11 +196,20 @@ def test_compose_reads_secrets_from_env_file_and_waits_for_health(baked, variant
 def test_development_compose_runs_the_mounted_source_with_reload(baked, variant):
     """docker-compose.dev.yml merged over docker-compose.yml by compose itself (``config``):
     the app under ``flask run --debug`` on the mounted source, published on loopback only,
-    e-mail to Mailpit (now on by default), Caddy off, the same backing services."""
+    e-mail to Mailpit (the dev profile), Caddy off, the same backing services."""
     result = baked.get(variant)
     project = result.project_path
     merged = run(
-        [compose(), "-f", "docker-compose.yml", "-f", "docker-compose.dev.yml", "config"],
+        [
+            compose(),
+            "-f",
+            "docker-compose.yml",
+            "-f",
+            "docker-compose.dev.yml",
+            "--profile",
+            "dev",
+            "config",
+        ],
         project,
     )
     assert merged.returncode == 0, output(merged)
