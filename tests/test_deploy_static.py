@@ -329,28 +329,42 @@ def answers(port: int, seconds: float, tls: ssl.SSLContext | None = None) -> boo
         return False
 
 
+def stub_behind_proxy(project: Path, scratch: Path, port: int) -> subprocess.Popen:
+    """gunicorn with the bake's gunicorn.conf.py and one sync worker, serving the stub app
+    (:data:`checks.STUB_APP`) on ``port``."""
+    (scratch / "deploy_check_app.py").write_text(STUB_APP, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(scratch),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+    }
+    return subprocess.Popen(
+        [gunicorn(), "-c", str(project / "gunicorn.conf.py"), "deploy_check_app:app"],
+        cwd=project, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def close_all(clients: list[socket.socket], servers: list[subprocess.Popen]) -> None:
+    for client in clients:
+        client.close()
+    for server in servers:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def test_stalled_uploads_through_nginx_never_hold_the_gunicorn_worker(baked, tmp_path):
     """The compose pair as shipped: nginx.conf in front of gunicorn.conf.py with one sync worker.
     nginx buffers whole request bodies, so clients that stall mid-upload wait in nginx, and the
     worker stays free; straight to gunicorn, one such client holds that worker."""
     project = baked.get(docker_variants()[0]).project_path
     app_port, proxy_port = free_port(), free_port()
-    (tmp_path / "deploy_check_app.py").write_text(STUB_APP, encoding="utf-8")
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(tmp_path),
-        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
-        "WEB_CONCURRENCY": "1",
-    }
     conf = nginx_config_for_tests(
         project / "docker" / "nginx.conf", tmp_path / "nginx", app_port, proxy_port
     )
     servers = [
-        subprocess.Popen(
-            [gunicorn(), "-c", str(project / "gunicorn.conf.py"), "deploy_check_app:app"],
-            cwd=project, env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ),
+        stub_behind_proxy(project, tmp_path, app_port),
         subprocess.Popen(
             [nginx(), "-e", "stderr", "-p", str(tmp_path / "nginx"), "-c", str(conf),
              "-g", "daemon off;"],
@@ -367,11 +381,7 @@ def test_stalled_uploads_through_nginx_never_hold_the_gunicorn_worker(baked, tmp
         time.sleep(0.5)  # let the worker take the stalled request
         assert not answers(app_port, 2), "gunicorn alone is not expected to outlast slow clients"
     finally:
-        for client in clients:
-            client.close()
-        for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+        close_all(clients, servers)
 
 
 def caddy_env(project: Path, scratch: Path, app_port: int, http_port: int, https_port: int):
@@ -405,19 +415,8 @@ def test_stalled_uploads_through_caddy_never_hold_the_gunicorn_worker(baked, tmp
     worker. Caddy reads whole request bodies (``request_buffers``) before passing them on."""
     project = baked.get(docker_variants()[0]).project_path
     app_port, http_port, https_port = free_port(), free_port(), free_port()
-    (tmp_path / "deploy_check_app.py").write_text(STUB_APP, encoding="utf-8")
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(tmp_path),
-        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
-        "WEB_CONCURRENCY": "1",
-    }
     servers = [
-        subprocess.Popen(
-            [gunicorn(), "-c", str(project / "gunicorn.conf.py"), "deploy_check_app:app"],
-            cwd=project, env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ),
+        stub_behind_proxy(project, tmp_path, app_port),
         subprocess.Popen(
             [caddy(), "run", "--config", str(project / "docker" / "Caddyfile")],
             cwd=project, env=caddy_env(project, tmp_path, app_port, http_port, https_port),
@@ -434,11 +433,7 @@ def test_stalled_uploads_through_caddy_never_hold_the_gunicorn_worker(baked, tmp
         time.sleep(0.5)
         assert answers(https_port, 5, tls), "stalled uploads through caddy held the worker"
     finally:
-        for client in clients:
-            client.close()
-        for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+        close_all(clients, servers)
 
 
 @parametrize_over(docker_variants())
