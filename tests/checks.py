@@ -613,6 +613,30 @@ def run_caddy(conf: Path, *args: str) -> subprocess.CompletedProcess:
     return run(command, conf.parent, env)
 
 
+def caddy_environment(
+    project: Path, scratch: Path, app_port: int, http_port: int, https_port: int
+) -> dict[str, str]:
+    """The environment that runs a bake's ``docker/Caddyfile`` as written, outside compose: the
+    upstream and static folder on this machine, ports of the caller's own, no admin API, and
+    Caddy's storage (its local authority) in ``scratch``."""
+    (static,) = project.glob("src/*/static")
+    return {
+        **os.environ,
+        "APP_UPSTREAM": f"127.0.0.1:{app_port}",
+        "STATIC_ROOT": str(static),
+        "CADDY_HTTP_PORT": str(http_port),
+        "CADDY_HTTPS_PORT": str(https_port),
+        "CADDY_ADMIN": "off",
+        "XDG_DATA_HOME": str(scratch / "data"),
+        "XDG_CONFIG_HOME": str(scratch / "config"),
+    }
+
+
+def caddy_root_certificate(scratch: Path) -> Path:
+    """Where Caddy run with :func:`caddy_environment` keeps its local authority's root."""
+    return scratch / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+
+
 STUB_APP = """\
 def app(environ, start_response):
     # Reads the whole body first, as Flask does for a form or JSON.

@@ -35,6 +35,8 @@ import checks
 from checks import (
     STUB_APP,
     caddy,
+    caddy_environment,
+    caddy_root_certificate,
     compose,
     gunicorn,
     nginx,
@@ -384,24 +386,9 @@ def test_stalled_uploads_through_nginx_never_hold_the_gunicorn_worker(baked, tmp
         close_all(clients, servers)
 
 
-def caddy_env(project: Path, scratch: Path, app_port: int, http_port: int, https_port: int):
-    """The environment that runs ``docker/Caddyfile`` as written, outside compose: the upstream
-    and static folder on this machine, ports of the test's own, storage in ``scratch``."""
-    return {
-        **os.environ,
-        "APP_UPSTREAM": f"127.0.0.1:{app_port}",
-        "STATIC_ROOT": str(project / "src" / DEFAULT_PACKAGE / "static"),
-        "CADDY_HTTP_PORT": str(http_port),
-        "CADDY_HTTPS_PORT": str(https_port),
-        "CADDY_ADMIN": "off",
-        "XDG_DATA_HOME": str(scratch / "data"),
-        "XDG_CONFIG_HOME": str(scratch / "config"),
-    }
-
-
 def caddy_tls(scratch: Path, process: subprocess.Popen) -> ssl.SSLContext:
     """A client context trusting only the local authority Caddy made in ``scratch``."""
-    root = scratch / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+    root = caddy_root_certificate(scratch)
     deadline = time.monotonic() + 20
     while not root.is_file():
         assert process.poll() is None, f"caddy exited with {process.returncode}"
@@ -419,7 +406,7 @@ def test_stalled_uploads_through_caddy_never_hold_the_gunicorn_worker(baked, tmp
         stub_behind_proxy(project, tmp_path, app_port),
         subprocess.Popen(
             [caddy(), "run", "--config", str(project / "docker" / "Caddyfile")],
-            cwd=project, env=caddy_env(project, tmp_path, app_port, http_port, https_port),
+            cwd=project, env=caddy_environment(project, tmp_path, app_port, http_port, https_port),
             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         ),
     ]  # fmt: skip

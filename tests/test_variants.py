@@ -379,6 +379,16 @@ def start_gunicorn(
     )
 
 
+def start_shipped_gunicorn(project: Path, env: dict[str, str]) -> subprocess.Popen:
+    """gunicorn with the bake's own ``gunicorn.conf.py`` (``GUNICORN_BIND`` and
+    ``WEB_CONCURRENCY`` in ``env``), its stdout and stderr read by :func:`stop`."""
+    return subprocess.Popen(
+        [".venv/bin/gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+
+
 def stop(server: subprocess.Popen) -> str:
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
@@ -502,27 +512,14 @@ def test_caddy_serves_https_in_front_of_gunicorn(initialized, database_env, vari
         "FLASK_SESSION_COOKIE_SECURE": "true",
         "FLASK_REMEMBER_COOKIE_SECURE": "true",
     }
-    app = subprocess.Popen(
-        [".venv/bin/gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=initialized, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
-    )  # fmt: skip
-    proxy_env = {
-        **os.environ,
-        "APP_UPSTREAM": f"127.0.0.1:{app_port}",
-        "STATIC_ROOT": str(next((initialized / "src").glob("*/static"))),
-        "CADDY_HTTP_PORT": str(http_port),
-        "CADDY_HTTPS_PORT": str(https_port),
-        "CADDY_ADMIN": "off",
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
+    app = start_shipped_gunicorn(initialized, env)
+    proxy_env = checks.caddy_environment(initialized, tmp_path, app_port, http_port, https_port)
     proxy = subprocess.Popen(
         [checks.caddy(), "run", "--config", "docker/Caddyfile"],
         cwd=initialized, env=proxy_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True, start_new_session=True,
     )  # fmt: skip
-    root = tmp_path / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+    root = checks.caddy_root_certificate(tmp_path)
     https = f"https://localhost:{https_port}"
     tls = ["--cacert", str(root), "--resolve", f"localhost:{https_port}:127.0.0.1"]
     try:
@@ -582,11 +579,7 @@ def test_metrics_add_up_every_gunicorn_worker(initialized, database_env, variant
     if (initialized / "gunicorn.conf.py").is_file():
         # The shipped config empties (here: makes) the folder before the workers start.
         env.update(GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2")
-        command = [".venv/bin/gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
-        server = subprocess.Popen(
-            command, cwd=initialized, env=env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        )  # fmt: skip
+        server = start_shipped_gunicorn(initialized, env)
     else:
         folder.mkdir()
         server = start_gunicorn(initialized, port, env, workers=2)

@@ -7,6 +7,9 @@ and shipping to the process manager, so no two workers ever share a log file. Wi
 fields of :data:`FIELDS`: ``request_id``, ``user_id`` and ``remote_addr`` in a request
 (``null`` outside one), and what a feature adds with :func:`add_field`. ``"text"``
 (development, testing) writes ``time LEVEL [logger] message``.
+{%- if cookiecutter.celery_broker != "none" %}
+Lines logged inside a Celery task also carry its ``task_id`` (added by the tasks package).
+{%- endif %}
 
 Every request gets an id, sent back in the ``X-Request-ID`` response header: the one its
 ``X-Request-ID`` header carries when ``TRUST_REQUEST_ID`` is set (a proxy in front sets it,
