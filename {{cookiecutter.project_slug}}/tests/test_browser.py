@@ -104,6 +104,9 @@ def visit(page: Page, url: str, expected_status: int = 200, axe: bool = True) ->
 
 
 def check(page: Page, where: str, error_page: bool = False, axe: bool = True) -> None:
+    # After a click that navigates, the new page's text can be there before its stylesheet:
+    # judge the page once it has loaded (an unstyled table is wider than a phone).
+    page.wait_for_load_state("load")
     console: list[str] = page.console_errors  # type: ignore[attr-defined]
     problems = page.evaluate("window.__problems") + console
     console.clear()  # each check judges what happened since the one before
