@@ -34,6 +34,7 @@ from .notes import bp as notes_bp
 {%- if cookiecutter.use_mongodb %}{% set _ = features.append("activity") %}{% endif %}
 {%- if cookiecutter.use_api %}{% set _ = features.append("api") %}{% endif %}
 {%- if cookiecutter.celery_broker != "none" %}{% set _ = features.append("tasks") %}{% endif %}
+{%- if cookiecutter.use_socketio %}{% set _ = features.append("socketio") %}{% endif %}
 FEATURES: list[str] = [{% for name in features %}
     "{{ name }}",{% endfor %}{% if features %}
 {% endif %}]

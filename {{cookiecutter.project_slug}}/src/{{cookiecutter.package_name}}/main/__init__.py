@@ -1,9 +1,10 @@
 """Public pages: the home page (a welcome for visitors, a dashboard for members) and the
 registry of links the navigation bar and the dashboard show."""
 
+from collections.abc import Collection
 from typing import NamedTuple
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
 
 from ..stats import user_stats
 
@@ -35,6 +36,31 @@ def add_nav_link(blueprint: Blueprint, endpoint: str, label: str, description: s
 def navigation() -> dict[str, list[NavLink]]:
     """Template context ``nav_links``: the :class:`NavLink` entries of :func:`add_nav_link`."""
     return {"nav_links": current_app.extensions.get("nav_links", [])}
+
+
+def add_page_script(
+    app: Flask, endpoints: Collection[str], static_endpoint: str, filename: str
+) -> None:
+    """Load the static file ``filename`` of ``static_endpoint`` (``"tasks.static"``, say) as a
+    deferred script at the end of the pages of ``endpoints``, after the layout's own scripts.
+    Scripts run in the order they were added; a feature adds the scripts its pages need this
+    way, so a page without them loads none."""
+    scripts = app.extensions.setdefault("page_scripts", [])
+    scripts.append((frozenset(endpoints), static_endpoint, filename))
+
+
+@bp.app_context_processor
+def page_scripts() -> dict[str, list[str]]:
+    """Template context ``page_scripts``: the URLs of the scripts that :func:`add_page_script`
+    added for this request's endpoint."""
+    scripts = current_app.extensions.get("page_scripts", [])
+    return {
+        "page_scripts": [
+            url_for(static_endpoint, filename=filename)
+            for endpoints, static_endpoint, filename in scripts
+            if request.endpoint in endpoints
+        ]
+    }
 
 
 @bp.route("/")

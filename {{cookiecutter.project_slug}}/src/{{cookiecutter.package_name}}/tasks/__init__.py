@@ -20,7 +20,7 @@ from celery.signals import setup_logging
 from flask import Blueprint, Flask, current_app
 from kombu.exceptions import OperationalError
 
-from .. import admin, config, errors, health, migrations
+from .. import admin, config, errors, health, main, migrations
 from .. import logging as app_logging
 from ..extensions import db
 from .models import AuditEvent, TaskRun
@@ -135,6 +135,7 @@ def init_app(app: Flask) -> None:
     errors.add_responder(app, views.json_errors)
     admin.add_section(app, "tasks/admin_audit_events.html", recent_audit_events)
     app.register_blueprint(bp, url_prefix="/tasks")
+    main.add_page_script(app, {"tasks.index"}, "tasks.static", "tasks.js")
     migrations.add_revisions(app, "tasks", head="0003")
     app.shell_context_processor(lambda: {"AuditEvent": AuditEvent, "celery_app": celery_app})
 

@@ -43,7 +43,12 @@ def start_long() -> ResponseReturnValue:
     total = current_app.config["DEMO_TASK_STEPS"]
     try:
         result = long_task.apply_async(
-            kwargs={"total": total, "delay": current_app.config["DEMO_TASK_DELAY"]}, retry=False
+            kwargs={
+                "total": total,
+                "delay": current_app.config["DEMO_TASK_DELAY"],
+                "user_id": current_user.id,
+            },
+            retry=False,
         )
     except Exception as error:  # any broker failure
         current_app.logger.warning("task not queued: %s: %s", type(error).__name__, error)

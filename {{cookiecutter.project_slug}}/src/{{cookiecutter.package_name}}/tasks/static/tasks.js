@@ -1,8 +1,9 @@
-// The /tasks/ page: say whether a worker is listening, start the demo task, then poll its
-// status URL and draw the progress bar.
+// The /tasks/ page: say whether a worker is listening, start the demo task, then draw its
+// progress bar. The progress comes over Socket.IO when the page loads its client (io) and the
+// socket connects; otherwise the script polls the task's status URL.
 "use strict";
 
-(function () {
+document.addEventListener("DOMContentLoaded", function () {
   const box = document.getElementById("task-demo");
   if (!box) {
     return;
@@ -16,6 +17,53 @@
   // A task still PENDING after this long is waiting for a worker: look for one again.
   const WAITING_MS = 3000;
   const FINISHED = ["SUCCESS", "FAILURE", "REVOKED"];
+  // Milliseconds to wait for the socket before polling instead.
+  const CONNECT_MS = 3000;
+  // The latest task_progress event of each task: one can arrive before the start request's
+  // answer names the task.
+  const latest = new Map();
+  let following = null; // the id of the task this page started and shows
+  let followingUrl = null; // its status URL
+  const live = connect();
+
+  // Resolves to a connected socket, or to null when there is none to be had.
+  function connect() {
+    if (typeof window.io !== "function") {
+      return Promise.resolve(null);
+    }
+    return new Promise(function (resolve) {
+      // WebSocket only: one connection to one server process, so no sticky sessions are needed.
+      const socket = window.io({ transports: ["websocket"], reconnection: false });
+      const timer = window.setTimeout(function () { socket.close(); resolve(null); }, CONNECT_MS);
+      socket.on("connect", function () { window.clearTimeout(timer); resolve(socket); });
+      socket.on("connect_error", function () {
+        window.clearTimeout(timer);
+        socket.close();
+        resolve(null);
+      });
+      socket.on("task_progress", function (state) {
+        latest.set(state.task_id, state);
+        if (state.task_id === following) {
+          follow(state);
+        }
+      });
+      socket.on("disconnect", function () {
+        // The socket went away mid-task: poll the rest.
+        if (following) {
+          poll(followingUrl, Date.now());
+          following = null;
+        }
+      });
+    });
+  }
+
+  function follow(state) {
+    show(state);
+    if (FINISHED.includes(state.state)) {
+      following = null;
+      button.disabled = false;
+    }
+  }
 
   async function findWorkers() {
     try {
@@ -82,8 +130,25 @@
       button.disabled = false;
       return;
     }
-    poll(body.status_url, Date.now());
+    const socket = await live;
+    if (socket && socket.connected) {
+      following = body.task_id;
+      followingUrl = body.status_url;
+      if (latest.has(body.task_id)) {
+        follow(latest.get(body.task_id));
+      } else {
+        text.textContent = "Queued.";
+        // No step yet after a while: say whether a worker is listening.
+        window.setTimeout(function () {
+          if (following === body.task_id && !latest.has(body.task_id)) {
+            findWorkers();
+          }
+        }, WAITING_MS);
+      }
+    } else {
+      poll(body.status_url, Date.now());
+    }
   });
 
   findWorkers();
-})();
+});

@@ -1,0 +1,247 @@
+"""Live updates with Flask-SocketIO: task progress pushed to ``/tasks/`` and an account
+activity feed on ``/admin/``.
+
+Only signed-in users can connect. Each socket joins its user's room (``user:<id>``), and sockets
+of users with the ``admin.access`` permission join ``admins``, so a user receives the progress of
+their own tasks only and only admins receive the feed. Events, server to browser:
+
+- ``task_progress``: ``{"task_id", "state", "current", "total"}`` and ``result`` or ``error``, the
+  fields of the task's status URL, at each step of a task the user started;
+- ``account_event``: ``{"action", "email", "at"}``, ``action`` being ``login``, ``logout`` or
+  ``register`` and ``at`` an ISO 8601 time in UTC.
+
+The browser sends nothing but the connection itself, so incoming messages are capped at
+:data:`MAX_MESSAGE_BYTES`. Sockets use the WebSocket transport only: each one is a single
+connection to one web process, so several gunicorn workers or hosts need no sticky sessions.
+Between processes (gunicorn workers, hosts, and the Celery worker that runs a task), events go
+through the message queue, ``SOCKETIO_MESSAGE_QUEUE`` (see :mod:`.settings`). The handshake
+must come from the app's own origin or one of ``SOCKETIO_CORS_ALLOWED_ORIGINS``: a browser
+sends the session cookie with a cross-site WebSocket, so this check is what CSRF tokens are for
+forms.
+
+A page that finds no socket (a proxy without WebSocket support, say) falls back to what it did
+without one: ``/tasks/`` polls the task's status URL.
+"""
+
+import logging
+import os
+from typing import Any
+
+import socketio as python_socketio
+from flask import Blueprint, Flask, current_app, has_request_context
+from flask_login import AnonymousUserMixin, current_user, user_logged_in, user_logged_out
+from flask_socketio import SocketIO, join_room
+from socketio.exceptions import ConnectionRefusedError as Refused
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .. import admin, config, main
+from ..models import User
+from ..models.user import utcnow
+from ..signals import {% if cookiecutter.celery_broker != "none" %}task_progress, {% endif %}user_registered
+from .settings import ENVIRON, Settings, TestingSettings
+
+__all__ = ["ADMINS_ROOM", "init_app", "publish", "socketio", "user_room"]
+
+logger = logging.getLogger(__name__)
+
+#: The extension; its server is built by :func:`init_app`.
+socketio = SocketIO()
+bp = Blueprint("socketio", __name__, template_folder="templates", static_folder="static")
+
+#: The room of the sockets of users with the ``admin.access`` permission.
+ADMINS_ROOM = "admins"
+#: The permission that lets a socket receive the account activity feed.
+ADMIN_PERMISSION = "admin.access"
+#: The message queue's channel (a Redis channel, or a RabbitMQ fanout exchange).
+CHANNEL = "{{ cookiecutter.package_name }}-socketio"
+#: The URL schemes of the message queues: Redis and RabbitMQ (AMQP).
+QUEUE_SCHEMES = ("redis://", "rediss://", "amqp://", "amqps://")
+#: The largest message, in bytes, a browser may send (it sends only the connection's own).
+MAX_MESSAGE_BYTES = 16 * 1024
+
+#: Write-only message queue clients of processes that serve no socket (Celery workers), by
+#: process id and URL: a forked process makes its own.
+_emitters: dict[tuple[int, str], python_socketio.PubSubManager] = {}
+
+
+def user_room(user_id: int) -> str:
+    """The room of the sockets of the user ``user_id``."""
+    return f"user:{user_id}"
+
+
+def connect(auth: object = None) -> None:
+    """Socket.IO ``connect``: accept signed-in users only, into their own room, and admins into
+    :data:`ADMINS_ROOM` too.
+
+    Raises:
+        socketio.exceptions.ConnectionRefusedError: no user is signed in with this session (the
+            browser's ``connect_error`` gets the message).
+    """
+    if not current_user.is_authenticated:
+        raise Refused("Log in first.")
+    join_room(user_room(current_user.id))
+    if current_user.has_permission(ADMIN_PERMISSION):
+        join_room(ADMINS_ROOM)
+
+
+def message_queue(app: Flask) -> str:
+    """The message queue's URL for ``app``, ``""`` for none (see :mod:`.settings`)."""
+    url = app.config["SOCKETIO_MESSAGE_QUEUE"]
+    if url is not None:
+        return str(url)
+{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") %}
+    broker = str(app.config["CELERY"]["broker_url"] or "")
+    # A broker that is no message queue (an in-memory one, say) means none.
+    return broker if broker.startswith(QUEUE_SCHEMES) else ""
+{%- elif cookiecutter.use_redis %}
+    return str(app.config["REDIS_URL"])
+{%- else %}
+    return ""
+{%- endif %}
+
+
+def queue_client(url: str, timeout: float, write_only: bool) -> python_socketio.PubSubManager:
+    """A Redis or RabbitMQ (kombu) client of the message queue at ``url`` that gives up on a
+    connection or a send after ``timeout`` seconds.
+
+    Raises:
+        config.ConfigError: ``url`` is neither ``redis://`` nor ``amqp://``.
+    """
+    if url.startswith(("redis://", "rediss://")):
+        return python_socketio.RedisManager(
+            url,
+            channel=CHANNEL,
+            write_only=write_only,
+            redis_options={"socket_timeout": timeout, "socket_connect_timeout": timeout},
+        )
+    if url.startswith(("amqp://", "amqps://")):
+        return python_socketio.KombuManager(
+            url,
+            channel=CHANNEL,
+            write_only=write_only,
+            connection_options={
+                "connect_timeout": timeout,
+                "transport_options": {"max_retries": 1, "interval_start": 0},
+            },
+        )
+    raise config.ConfigError(
+        f"SOCKETIO_MESSAGE_QUEUE must be a redis:// or amqp:// URL, not {url!r}"
+    )
+
+
+def publish(event: str, data: dict[str, Any], room: str) -> None:
+    """Send ``event`` with ``data`` to the sockets in ``room``, wherever they are connected.
+
+    In a web process the app's server sends it (through the message queue when there is one);
+    in a process that serves no socket (a Celery worker) a write-only queue client does, and
+    without a queue there nothing is sent. A queue that is down loses the event and logs a
+    warning: live updates never fail the request or the task that sends them.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    url = message_queue(app)
+    try:
+        if serves_sockets():
+            # This app's own server: the extension object holds the last app's only.
+            app.extensions["socketio_server"].emit(event, data, to=room, namespace="/")
+        elif url:
+            key = (os.getpid(), url)
+            if key not in _emitters:
+                _emitters[key] = queue_client(
+                    url, float(app.config["SOCKETIO_QUEUE_TIMEOUT"]), write_only=True
+                )
+            _emitters[key].emit(event, data, room=room, namespace="/")
+    except Exception as error:  # the queue or the network: the event is lost, nothing else
+        logger.warning("live update %s not sent: %s: %s", event, type(error).__name__, error)
+
+
+def serves_sockets() -> bool:
+    """Whether the code runs in a web process's request (a Celery worker handles none): the
+    app's own Socket.IO server sends from there."""
+    return has_request_context()
+
+
+def account_event(action: str, user: User) -> None:
+    """Send ``account_event`` to :data:`ADMINS_ROOM`."""
+    at = utcnow().isoformat(timespec="seconds")
+    publish("account_event", {"action": action, "email": user.email, "at": at}, ADMINS_ROOM)
+
+
+def on_login(sender: Flask, user: User, **extra: object) -> None:
+    account_event("login", user)
+
+
+def on_logout(sender: Flask, user: User | AnonymousUserMixin, **extra: object) -> None:
+    if isinstance(user, User):  # logging out while logged out sends the anonymous user
+        account_event("logout", user)
+
+
+def on_registered(sender: Flask, user: User, **extra: object) -> None:
+    account_event("register", user)
+{%- if cookiecutter.celery_broker != "none" %}
+
+
+def on_task_progress(
+    sender: Flask, user_id: int, task_id: str, state: str, info: dict[str, Any], **extra: object
+) -> None:
+    """Pass :data:`~..signals.task_progress` on to the user's sockets as ``task_progress``."""
+    fields: dict[str, Any] = {
+        key: info[key] for key in ("current", "total", "result", "error") if key in info
+    }
+    publish("task_progress", {"task_id": task_id, "state": state, **fields}, user_room(user_id))
+{%- endif %}
+
+
+def feed_section() -> dict[str, object]:
+    """The admin page's live feed: an empty list the page's script fills."""
+    return {}
+
+
+def init_app(app: Flask) -> None:
+    """Serve Socket.IO on ``app`` at ``/socket.io/`` and send the events listed above.
+
+    Raises:
+        config.ConfigError: ``SOCKETIO_MESSAGE_QUEUE`` is neither a ``redis://`` nor an
+            ``amqp://`` URL.
+    """
+    config.add_settings(app, Settings, TestingSettings, environ=ENVIRON)
+    url = message_queue(app)
+    # WebSocket only: each socket is one connection to one process (no sticky sessions).
+    options: dict[str, Any] = {"transports": ["websocket"]}
+    origins = [o.strip() for o in app.config["SOCKETIO_CORS_ALLOWED_ORIGINS"].split(",")]
+    if any(origins):  # without: only the app's own origin (python-engineio's default)
+        options["cors_allowed_origins"] = [origin for origin in origins if origin]
+    if url:
+        options["client_manager"] = queue_client(
+            url, float(app.config["SOCKETIO_QUEUE_TIMEOUT"]), write_only=False
+        )
+    # Socket.IO's middleware goes around the app; ProxyFix, when the config trusts a proxy,
+    # must stay outermost so that the handshake sees the client's address and scheme too.
+    proxy = app.wsgi_app if isinstance(app.wsgi_app, ProxyFix) else None
+    if proxy is not None:
+        app.wsgi_app = proxy.app  # type: ignore[method-assign,assignment]
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        max_http_buffer_size=MAX_MESSAGE_BYTES,
+        **options,
+    )
+    app.extensions["socketio_server"] = socketio.server
+    if proxy is not None:
+        proxy.app = app.wsgi_app
+        app.wsgi_app = proxy  # type: ignore[method-assign]
+    app.register_blueprint(bp, url_prefix="/socketio")
+    client = ("socketio.static", "socket.io.min.js")
+    admin.add_section(app, "socketio/admin_feed.html", feed_section)
+    main.add_page_script(app, {"admin.index"}, *client)
+    main.add_page_script(app, {"admin.index"}, "socketio.static", "admin_feed.js")
+{%- if cookiecutter.celery_broker != "none" %}
+    if url:  # a Celery worker reaches the browsers only through the queue
+        main.add_page_script(app, {"tasks.index"}, *client)
+        task_progress.connect(on_task_progress, app)
+{%- endif %}
+    user_logged_in.connect(on_login, app)
+    user_logged_out.connect(on_logout, app)
+    user_registered.connect(on_registered, app)
+
+
+socketio.on_event("connect", connect)

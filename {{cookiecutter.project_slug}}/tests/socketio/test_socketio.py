@@ -1,0 +1,330 @@
+"""Live updates over Socket.IO: who may connect, who receives what, the handshake's origin and
+transport rules{% if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}, and events that cross processes through the real message queue{% endif %}.
+
+The in-process tests use Flask-SocketIO's test client; the handshake tests speak WebSocket to
+the app served by werkzeug on a free port.
+"""
+
+import json
+{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
+import re
+{%- endif %}
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+import socketio as python_socketio
+import websocket
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_socketio import SocketIOTestClient
+from werkzeug.serving import make_server
+
+from {{ cookiecutter.package_name }}.extensions import db
+from {{ cookiecutter.package_name }}.models import Role, User
+from {{ cookiecutter.package_name }}.socketio import MAX_MESSAGE_BYTES, publish, socketio, user_room
+
+from ..conftest import PASSWORD{% if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}, closed_port{% endif %}
+
+# Every test builds its own app: the extension object serves the app built last.
+pytestmark = pytest.mark.own_app
+
+#: The accounts of :func:`users_app`, by role.
+ADMIN, MEMBER, OTHER = "admin@example.com", "member@example.com", "other@example.com"
+
+
+def fill(app: Flask) -> dict[str, int]:
+    """Make the tables and the accounts :data:`ADMIN`, :data:`MEMBER` and :data:`OTHER`; return
+    their ids by address."""
+    with app.app_context():
+        db.create_all()
+        Role.seed()
+        users = {
+            ADMIN: User.create(ADMIN, PASSWORD, role_name="admin", confirmed=True),
+            MEMBER: User.create(MEMBER, PASSWORD, confirmed=True),
+            OTHER: User.create(OTHER, PASSWORD, confirmed=True),
+        }
+        db.session.commit()
+        return {email: user.id for email, user in users.items()}
+
+
+def empty(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture
+def users_app(make_app: Callable[..., Flask], database_url: str) -> Iterator[Flask]:
+    """An app with three accounts and no app context pushed: each request pushes its own, so
+    several signed-in clients do not share Flask's ``g`` (and Flask-Login's user in it)."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=database_url)
+    app.config["USER_IDS"] = fill(app)
+    yield app
+    empty(app)
+{%- if cookiecutter.celery_broker == "redis" %}
+
+
+#: The message queue the suite's servers provide (the Celery broker's Redis).
+QUEUE_URL = "redis://127.0.0.1:6379/0"
+{%- elif cookiecutter.celery_broker == "rabbitmq" %}
+
+
+#: The message queue the suite's servers provide (the Celery broker's RabbitMQ).
+QUEUE_URL = "amqp://guest:guest@127.0.0.1:5672//"
+{%- elif cookiecutter.use_redis %}
+
+
+#: The message queue the suite's servers provide (Redis).
+QUEUE_URL = "redis://127.0.0.1:6379/0"
+{%- endif %}
+
+
+def logged_in_socket(app: Flask, email: str) -> tuple[FlaskClient, SocketIOTestClient]:
+    """A browser session signed in as ``email`` and a socket connected with its cookie."""
+    client = app.test_client()
+    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.text
+    return client, socketio.test_client(app, flask_test_client=client)
+
+
+def events(socket: SocketIOTestClient, name: str) -> list[dict[str, object]]:
+    """The ``name`` events ``socket`` received since the last call."""
+    return [event["args"][0] for event in socket.get_received() if event["name"] == name]
+
+
+def test_a_visitor_cannot_connect(users_app):
+    socket = socketio.test_client(users_app, flask_test_client=users_app.test_client())
+    assert not socket.is_connected()
+
+
+def test_a_member_receives_their_own_events_only(users_app):
+    ids = users_app.config["USER_IDS"]
+    _, socket = logged_in_socket(users_app, MEMBER)
+    assert socket.is_connected()
+    with users_app.test_request_context():
+        publish("task_progress", {"task_id": "a", "state": "PROGRESS"}, user_room(ids[OTHER]))
+        publish("account_event", {"action": "login"}, "admins")
+        publish("task_progress", {"task_id": "b", "state": "PROGRESS"}, user_room(ids[MEMBER]))
+    assert events(socket, "task_progress") == [{"task_id": "b", "state": "PROGRESS"}]
+    assert events(socket, "account_event") == []
+
+
+def test_admins_see_logins_logouts_and_registrations(users_app):
+    _, admin_socket = logged_in_socket(users_app, ADMIN)
+    member, member_socket = logged_in_socket(users_app, MEMBER)
+    member.post("/auth/logout")
+    response = users_app.test_client().post(
+        "/auth/register",
+        data={"email": "new@example.com", "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert response.status_code == 302, response.text
+    feed = events(admin_socket, "account_event")
+    assert [(e["action"], e["email"]) for e in feed] == [
+        ("login", MEMBER),
+        ("logout", MEMBER),
+        ("register", "new@example.com"),
+    ]
+    assert all(str(e["at"]).endswith("+00:00") for e in feed)  # ISO 8601, UTC
+    assert events(member_socket, "account_event") == []
+
+
+def test_the_pages_load_the_client_they_need(users_app):
+    client, _ = logged_in_socket(users_app, ADMIN)
+    page = client.get("/admin/").text
+    assert 'id="live-feed"' in page
+    assert "/socketio/static/socket.io.min.js" in page
+    assert "/socketio/static/admin_feed.js" in page
+    assert "socket.io.min.js" not in client.get("/notes/").text
+    with client.get("/socketio/static/socket.io.min.js") as script:
+        assert script.status_code == 200
+        assert script.mimetype == "text/javascript"
+        assert script.data.startswith(b"/*!\n * Socket.IO v4.")
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """``app`` served by werkzeug on a free port in a thread; yields ``host:port``."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(10)
+
+
+@pytest.fixture
+def live_server(users_app: Flask) -> Iterator[str]:
+    """:func:`users_app` served; yields ``host:port``."""
+    with serve(users_app) as address:
+        yield address
+
+
+def session_cookie(app: Flask, email: str) -> str:
+    """``name=value`` of a session signed in as ``email``."""
+    client = app.test_client()
+    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    return f"{cookie.key}={cookie.value}"
+
+
+def handshake(address: str, **options: object) -> websocket.WebSocket:
+    """A WebSocket to the app's Socket.IO endpoint, past Engine.IO's open packet."""
+    ws = websocket.create_connection(
+        f"ws://{address}/socket.io/?EIO=4&transport=websocket", timeout=5, **options
+    )
+    assert ws.recv().startswith("0{")  # Engine.IO "open"
+    return ws
+
+
+def test_a_signed_in_browser_connects_over_websocket(users_app, live_server):
+    ws = handshake(
+        live_server, origin=f"http://{live_server}", cookie=session_cookie(users_app, MEMBER)
+    )
+    ws.send("40")  # Socket.IO "connect" to the default namespace
+    assert ws.recv().startswith("40{")  # accepted, with the socket's id
+    ws.close()
+
+
+def test_a_socket_without_a_session_is_refused(live_server):
+    ws = handshake(live_server, origin=f"http://{live_server}")
+    ws.send("40")
+    answer = ws.recv()
+    assert answer.startswith("44")  # Socket.IO "connect_error"
+    assert json.loads(answer[2:]) == {"message": "Log in first."}
+    ws.close()
+
+
+def test_a_handshake_from_another_origin_is_refused(users_app, live_server):
+    # What a page on another site would do with the user's cookie (cross-site WebSocket
+    # hijacking): refused before any Socket.IO packet.
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(
+            f"ws://{live_server}/socket.io/?EIO=4&transport=websocket",
+            timeout=5,
+            origin="https://evil.example",
+            cookie=session_cookie(users_app, MEMBER),
+        )
+    assert refused.value.status_code == 400
+
+
+def test_long_polling_is_refused(users_app):
+    # Polling would need sticky sessions across workers; WebSocket needs none.
+    response = users_app.test_client().get("/socket.io/?EIO=4&transport=polling")
+    assert response.status_code == 400
+
+
+def test_a_message_over_the_limit_closes_the_socket(users_app, live_server):
+    ws = handshake(
+        live_server, origin=f"http://{live_server}", cookie=session_cookie(users_app, MEMBER)
+    )
+    ws.send("40")
+    assert ws.recv().startswith("40{")
+    ws.send('42["x","' + "a" * MAX_MESSAGE_BYTES + '"]')
+    deadline = time.monotonic() + 5
+    closed = False
+    while time.monotonic() < deadline and not closed:
+        try:
+            frame = ws.recv()
+        except (websocket.WebSocketConnectionClosedException, ConnectionError):
+            closed = True
+        else:
+            closed = frame == ""
+    ws.shutdown()  # closes the client's socket even after the server closed the connection
+    assert closed, "the server kept a socket that sent more than MAX_MESSAGE_BYTES"
+{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
+
+
+@pytest.fixture
+def queued_app(make_app: Callable[..., Flask], database_url: str) -> Iterator[Flask]:
+    """:func:`users_app` on the real message queue, :data:`QUEUE_URL`."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=database_url, SOCKETIO_MESSAGE_QUEUE=QUEUE_URL)
+    app.config["USER_IDS"] = fill(app)
+    yield app
+    empty(app)
+
+
+@contextmanager
+def browser_socket(address: str, app: Flask, email: str) -> Iterator[python_socketio.SimpleClient]:
+    """A Socket.IO client connected to ``address`` over WebSocket with the session cookie of
+    ``email`` (the client sends the server's own origin, as a page of the app would)."""
+    socket = python_socketio.SimpleClient()
+    socket.connect(
+        f"http://{address}",
+        headers={"Cookie": session_cookie(app, email)},
+        transports=["websocket"],
+    )
+    try:
+        yield socket
+    finally:
+        socket.disconnect()
+
+
+def received(socket: python_socketio.SimpleClient, count: int) -> list[list[object]]:
+    """The next ``count`` events ``socket`` receives, each ``[name, data]`` (10 s each)."""
+    return [socket.receive(timeout=10) for _ in range(count)]
+
+
+def test_an_event_from_a_process_without_sockets_arrives_through_the_queue(queued_app):
+    with serve(queued_app) as address, browser_socket(address, queued_app, MEMBER) as socket:
+        # Outside any request, as in a Celery worker: a write-only client of the queue sends.
+        with queued_app.app_context():
+            room = user_room(queued_app.config["USER_IDS"][MEMBER])
+            publish("task_progress", {"task_id": "t1", "state": "SUCCESS"}, room)
+        assert received(socket, 1) == [["task_progress", {"task_id": "t1", "state": "SUCCESS"}]]
+{%- if cookiecutter.celery_broker != "none" %}
+
+
+def test_task_progress_reaches_the_user_who_started_it(queued_app):
+    client = queued_app.test_client()
+    client.post("/auth/login", data={"email": MEMBER, "password": PASSWORD})
+    assert "socket.io.min.js" in client.get("/tasks/").text
+    with (
+        serve(queued_app) as address,
+        browser_socket(address, queued_app, MEMBER) as socket,
+        browser_socket(address, queued_app, OTHER) as other,
+    ):
+        # The testing config runs the task at once, in 3 steps.
+        started = client.post("/tasks/long", headers={"Accept": "application/json"})
+        assert started.status_code == 202, started.text
+        task_id = started.json["task_id"]
+        seen = [data for _, data in received(socket, 4)]
+        assert [(e["task_id"], e["state"], e.get("current")) for e in seen] == [
+            (task_id, "PROGRESS", 1),
+            (task_id, "PROGRESS", 2),
+            (task_id, "PROGRESS", 3),
+            (task_id, "SUCCESS", 3),
+        ]
+        assert seen[-1]["result"] == "Finished 3 steps."
+        with pytest.raises(python_socketio.exceptions.TimeoutError):
+            other.receive(timeout=1)
+{%- endif %}
+
+
+def test_a_dead_queue_loses_the_event_not_the_login(make_app, database_url):
+    dead = re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{closed_port()}", QUEUE_URL)
+    app = make_app(
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SOCKETIO_MESSAGE_QUEUE=dead,
+        SOCKETIO_QUEUE_TIMEOUT=1.0,
+    )
+    fill(app)
+    try:
+        started = time.monotonic()
+        response = app.test_client().post(
+            "/auth/login", data={"email": MEMBER, "password": PASSWORD}
+        )
+        elapsed = time.monotonic() - started
+    finally:
+        empty(app)
+    assert response.status_code == 302
+    assert elapsed < 10, f"the login waited {elapsed:.1f} s for the dead queue"
+{%- endif %}
