@@ -653,6 +653,130 @@ def test_compose_worker_healthcheck_tells_a_running_worker_from_a_stopped_one(
     assert not healthy(), output
 
 
+#: Run with the bake's own Python (python-socketio and websocket-client are its dev tools): signs
+#: in twice as ``EMAIL`` over HTTP, holds ``SOCKETS`` sockets from the first session, and prints
+#: JSON: how many ``account_event`` logins each socket saw after the second sign-in, and, with
+#: ``TASKS`` set, the states of ``task_progress`` for a task started from the first session.
+LIVE_CLIENT = """
+import http.cookiejar, json, os, re, sys, urllib.parse, urllib.request
+import socketio
+
+base, email, password = os.environ["BASE"], os.environ["EMAIL"], os.environ["PASSWORD"]
+
+
+def session():
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/auth/login", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    form = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password})
+    opener.open(base + "/auth/login", form.encode(), timeout=10)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return opener, cookie
+
+
+opener, cookie = session()
+sockets = []
+for _ in range(int(os.environ["SOCKETS"])):
+    client = socketio.SimpleClient()
+    client.connect(base, headers={"Cookie": cookie}, transports=["websocket"])
+    sockets.append(client)
+session()  # a second sign-in: every admin socket must hear of it
+logins = []
+for client in sockets:
+    seen = 0
+    try:
+        while True:
+            name, data = client.receive(timeout=5)
+            seen += name == "account_event" and data["action"] == "login"
+            if seen:
+                break
+    except socketio.exceptions.TimeoutError:
+        pass
+    logins.append(seen)
+states = []
+if os.environ.get("TASKS"):
+    page = opener.open(base + "/tasks/", timeout=10).read().decode()
+    token = re.search(r'data-csrf-token="([^"]+)"', page)[1]
+    request = urllib.request.Request(
+        base + "/tasks/long", data=b"", headers={"X-CSRFToken": token, "Accept": "application/json"}
+    )
+    task_id = json.load(opener.open(request, timeout=10))["task_id"]
+    while not states or states[-1] not in ("SUCCESS", "FAILURE"):
+        name, data = sockets[0].receive(timeout=60)
+        if name == "task_progress" and data["task_id"] == task_id:
+            states.append(data["state"])
+for client in sockets:
+    client.disconnect()
+print(json.dumps({"logins": logins, "states": states}))
+"""
+
+
+def test_live_updates_reach_every_gunicorn_worker_and_come_from_the_celery_worker(
+    initialized, database_env, variant, tmp_path
+):
+    """use_socketio: the shipped gunicorn (gthread workers, 2 of them where the bake has a
+    message queue, else its default of 1) and sockets made as a browser makes them. An admin's
+    8 sockets all hear of a sign-in made over HTTP, whichever worker served it or holds them;
+    with Celery on a queue, a real worker's task reports each step to the socket, to SUCCESS."""
+    full = complete(variant)
+    if not full["use_socketio"]:
+        assert not list((initialized / "src").glob("*/socketio"))
+        return
+    queue = full["celery_broker"] in ("redis", "rabbitmq") or full["use_redis"]
+    port, email = free_port(), f"live{free_port()}@example.com"
+    password = "copper kettle under the stairs 42"
+    added = subprocess.run(
+        [".venv/bin/flask", "create-admin", "--email", email],
+        cwd=initialized, env=database_env, input=f"{password}\n" * 2,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert added.returncode == 0, show(added)
+    # Plain HTTP on loopback: the production config's Secure cookies would never come back.
+    env = {
+        **database_env,
+        "FLASK_SESSION_COOKIE_SECURE": "false",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        # The demo task as the web app starts it: 5 steps of 0.1 s.
+        "FLASK_DEMO_TASK_STEPS": "5",
+        "FLASK_DEMO_TASK_DELAY": "0.1",
+    }
+    if queue:
+        env["WEB_CONCURRENCY"] = "2"
+    if (initialized / "gunicorn.conf.py").is_file():
+        server = start_shipped_gunicorn(initialized, env)
+    else:
+        server = start_gunicorn(initialized, port, env, workers=2 if queue else 1)
+    worker = None
+    try:
+        wait_until_serving(server, port)
+        tasks = queue and full["celery_broker"] != "none"
+        if tasks:
+            worker = subprocess.Popen(
+                [".venv/bin/celery", "-A", f"{package_of(initialized)}.tasks.celery_app",
+                 "worker", "--concurrency=1", "--loglevel=INFO", "--without-gossip",
+                 "--without-mingle", "--hostname", f"live-{port}@%h"],
+                cwd=initialized, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                start_new_session=True,
+            )  # fmt: skip
+        client = subprocess.run(
+            [str(initialized / ".venv" / "bin" / "python"), "-c", LIVE_CLIENT],
+            cwd=initialized, capture_output=True, text=True, timeout=240, check=False,
+            env={**env, "BASE": f"http://127.0.0.1:{port}", "EMAIL": email,
+                 "PASSWORD": password, "SOCKETS": "8", "TASKS": "1" if tasks else ""},
+        )  # fmt: skip
+        assert client.returncode == 0, show(client)
+        result = json.loads(client.stdout.strip().splitlines()[-1])
+    finally:
+        if worker is not None:
+            worker_output = stop(worker)
+        output = stop(server)
+    assert "Traceback" not in output, output
+    assert result["logins"] == [1] * 8, (result, output)
+    if tasks:
+        assert result["states"] == ["PROGRESS"] * 5 + ["SUCCESS"], (result, worker_output)
+
+
 def package_of(project: Path) -> str:
     """The import package of a bake (the one folder under src/)."""
     (package,) = [path.parent.name for path in (project / "src").glob("*/__init__.py")]

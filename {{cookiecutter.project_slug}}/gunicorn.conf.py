@@ -5,8 +5,16 @@ below can be changed from the environment, so one file serves a laptop and a ser
 
 ``GUNICORN_BIND``       address to listen on (default ``127.0.0.1:8000``; the image sets
                         ``0.0.0.0:8000`` so nginx can reach it)
+{%- if cookiecutter.use_socketio and not (cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis) %}
+``WEB_CONCURRENCY``     worker processes (default 1: see the live updates below)
+{%- else %}
 ``WEB_CONCURRENCY``     worker processes (default: 2 per CPU this process may use, plus 1)
+{%- endif %}
+{%- if cookiecutter.use_socketio %}
+``GUNICORN_THREADS``    threads per worker (default 50; an open live-update socket holds one)
+{%- else %}
 ``GUNICORN_THREADS``    threads per worker (default 1)
+{%- endif %}
 ``GUNICORN_TIMEOUT``    seconds a worker may spend on one request before it is restarted
 ``GUNICORN_LOG_LEVEL``  gunicorn's own log level (the app's is ``FLASK_LOG_LEVEL``)
 ``GUNICORN_LOG_FORMAT`` ``json`` (default: one JSON object per line, like the production app's
@@ -32,15 +40,39 @@ def cpu_count() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+{%- if cookiecutter.use_socketio %}
+
+
+# Each request holds a worker's thread until it is answered, so a client that sends its body
+# slowly holds one: gunicorn's docs ("Deploying Gunicorn") require a buffering proxy in front.
+{%- else %}
 
 
 # Sync workers (gunicorn's default class) give each request a whole worker, so a client that
 # sends its body slowly holds one: gunicorn's docs ("Deploying Gunicorn") require a buffering
-# proxy in front. docker/nginx.conf is one: it reads whole bodies before passing them on and
-# drops clients silent for 30 s. Keep gunicorn on 127.0.0.1 or a private network.
+# proxy in front.
+{%- endif %}
+# docker/nginx.conf is one: it reads whole bodies before passing them on and drops clients
+# silent for 30 s. Keep gunicorn on 127.0.0.1 or a private network.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+{%- if cookiecutter.use_socketio %}
+# Live updates: each open socket (a /tasks/ or /admin/ page) holds a thread of a worker for as
+# long as the page is open, so workers are gthread workers with many threads (Flask-SocketIO's
+# docs, "Deployment": gunicorn's threaded worker with simple-websocket).
+worker_class = "gthread"
+{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
+# Events reach sockets on any worker through the message queue (SOCKETIO_MESSAGE_QUEUE).
+workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count() * 2 + 1))
+{%- else %}
+# One worker: with no message queue an event reaches only the sockets of the worker that sent
+# it. Set SOCKETIO_MESSAGE_QUEUE (a Redis or RabbitMQ URL) before raising WEB_CONCURRENCY.
+workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+{%- endif %}
+threads = int(os.environ.get("GUNICORN_THREADS", "50"))
+{%- else %}
 workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+{%- endif %}
 
 # A worker silent for `timeout` seconds is killed and replaced; on shutdown or reload, workers
 # get `graceful_timeout` seconds to finish the requests they hold.

@@ -25,7 +25,12 @@ from werkzeug.serving import make_server
 
 from .conftest import FAILED, PASSWORD
 
+{% if cookiecutter.use_socketio -%}
+# Each test's own app: Flask-SocketIO serves the sockets of the app built last in a process.
+pytestmark = [pytest.mark.browser, pytest.mark.own_app]
+{%- else -%}
 pytestmark = pytest.mark.browser
+{%- endif %}
 
 #: (name, width, height) in CSS pixels: a common phone and a laptop.
 VIEWPORTS = [("phone", 390, 844), ("desktop", 1280, 800)]
@@ -228,6 +233,59 @@ def test_swagger_ui_authorizes_with_a_token_and_runs_a_request(page, live_server
     status.first.wait_for(timeout=10_000)
     assert status.first.inner_text().strip() == "200"
     check(page, "/api/v1/docs after a request", axe=False)
+{%- endif %}
+
+{%- if cookiecutter.use_socketio %}
+
+
+def test_the_admin_feed_shows_a_login_made_in_another_browser(
+    page, browser, live_server, make_user
+):
+    make_user("admin@example.com", role="admin")
+    make_user("member@example.com")
+    log_in(page, live_server, "admin@example.com")
+    visit(page, live_server + "/admin/")
+    page.wait_for_selector("#live-feed-status:has-text('Live:')")
+    # A second browser (its own cookies) signs in; the admin's page hears of it.
+    other = browser.new_context()
+    try:
+        second = other.new_page()
+        second.goto(f"{live_server}/auth/login")
+        second.fill("input[name=email]", "member@example.com")
+        second.fill("input[name=password]", PASSWORD)
+        second.click("main form [type=submit]")
+        second.wait_for_load_state("networkidle")
+        assert "/auth/login" not in second.url
+    finally:
+        other.close()
+    page.wait_for_selector("#live-feed li:has-text('member@example.com logged in')")
+    check(page, "/admin/ with a live event")
+{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
+{%- if cookiecutter.celery_broker != "none" %}
+
+
+#: The message queue the suite's servers provide.
+QUEUE_URL = {{ ("amqp://guest:guest@127.0.0.1:5672//" if cookiecutter.celery_broker == "rabbitmq" else "redis://127.0.0.1:6379/0") | quote }}
+
+
+@pytest.mark.parametrize("app", [{"SOCKETIO_MESSAGE_QUEUE": QUEUE_URL}], indirect=True)
+def test_task_progress_arrives_over_the_socket_without_polling(page, live_server, make_user):
+    make_user()
+    log_in(page, live_server, "user@example.com")
+    status_requests: list[str] = []
+    status_url = re.compile(r"/tasks/[0-9a-f-]{36}$")
+    page.on("request", lambda r: status_url.search(r.url) and status_requests.append(r.url))
+    sockets: list[str] = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    visit(page, live_server + "/tasks/")
+    page.click("#start-task")
+    page.wait_for_selector("#task-status:has-text('SUCCESS')", timeout=10_000)
+    assert page.locator("#task-progress").get_attribute("value") == "3"
+    assert status_requests == [], "the page polled the task's status URL"
+    assert sockets and "/socket.io/" in sockets[0]
+    check(page, "/tasks/ after a run over the socket")
+{%- endif %}
+{%- endif %}
 {%- endif %}
 
 

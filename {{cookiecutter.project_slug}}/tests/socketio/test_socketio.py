@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
+{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
 import socketio as python_socketio
+{%- endif %}
 import websocket
 from flask import Flask
 from flask.testing import FlaskClient
