@@ -26,7 +26,15 @@ from werkzeug.serving import make_server
 
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import Role, User
-from {{ cookiecutter.package_name }}.socketio import MAX_MESSAGE_BYTES, publish, socketio, user_room
+from {{ cookiecutter.package_name }}.socketio import (
+    MAX_MESSAGE_BYTES,
+{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
+    close_queue_clients,
+{%- endif %}
+    publish,
+    socketio,
+    user_room,
+)
 
 from ..conftest import PASSWORD{% if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}, closed_port{% endif %}
 
@@ -252,6 +260,7 @@ def queued_app(make_app: Callable[..., Flask], database_url: str) -> Iterator[Fl
     app.config["USER_IDS"] = fill(app)
     yield app
     empty(app)
+    close_queue_clients(app)
 
 
 @contextmanager
@@ -327,6 +336,7 @@ def test_a_dead_queue_loses_the_event_not_the_login(make_app, database_url):
         elapsed = time.monotonic() - started
     finally:
         empty(app)
+        close_queue_clients(app)
     assert response.status_code == 302
     assert elapsed < 10, f"the login waited {elapsed:.1f} s for the dead queue"
 {%- endif %}

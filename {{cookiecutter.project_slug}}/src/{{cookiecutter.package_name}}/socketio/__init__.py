@@ -40,7 +40,7 @@ from ..models.user import utcnow
 from ..signals import {% if cookiecutter.celery_broker != "none" %}task_progress, {% endif %}user_registered
 from .settings import ENVIRON, Settings, TestingSettings
 
-__all__ = ["ADMINS_ROOM", "init_app", "publish", "socketio", "user_room"]
+__all__ = ["ADMINS_ROOM", "close_queue_clients", "init_app", "publish", "socketio", "user_room"]
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +154,20 @@ def publish(event: str, data: dict[str, Any], room: str) -> None:
         logger.warning("live update %s not sent: %s: %s", event, type(error).__name__, error)
 
 
+def close_queue_clients(app: Flask) -> None:
+    """Close the connections to the message queue that ``app``'s server and this process's
+    write-only clients opened for sending (each reconnects when it sends again). For a process
+    that builds apps and drops them, as the tests do; the listening connection of a server
+    lives as long as the process."""
+    managers = [app.extensions["socketio_server"].manager, *_emitters.values()]
+    _emitters.clear()
+    for manager in managers:
+        if isinstance(manager, python_socketio.KombuManager):
+            manager.publisher_connection.release()
+        elif isinstance(manager, python_socketio.RedisManager) and manager.redis is not None:
+            manager.redis.close()
+
+
 def serves_sockets() -> bool:
     """Whether the code runs in a web process's request (a Celery worker handles none): the
     app's own Socket.IO server sends from there."""
@@ -225,7 +239,9 @@ def init_app(app: Flask) -> None:
         max_http_buffer_size=MAX_MESSAGE_BYTES,
         **options,
     )
-    app.extensions["socketio_server"] = socketio.server
+    # The python-socketio server init_app built for this app (types-Flask-SocketIO leaves the
+    # attribute out).
+    app.extensions["socketio_server"] = socketio.server  # type: ignore[attr-defined]
     if proxy is not None:
         proxy.app = app.wsgi_app
         app.wsgi_app = proxy  # type: ignore[method-assign]
