@@ -74,6 +74,9 @@ from {{ cookiecutter.package_name }}.api.extensions import limiter
 {%- endif %}
 from {{ cookiecutter.package_name }}.extensions import cache, db
 from {{ cookiecutter.package_name }}.models import Role, User
+{%- if cookiecutter.use_socketio %}
+from {{ cookiecutter.package_name }}.socketio import close_queue_clients
+{%- endif %}
 
 PASSWORD = "correct horse battery"
 {%- if cookiecutter.database == "postgresql" %}
@@ -405,11 +408,15 @@ def app_overrides(smtp_server: tuple[Controller, Inbox]) -> dict[str, Any]:
 
 
 def close_app(app: Flask) -> None:
-    """Close ``app``'s database connections{% if cookiecutter.use_mongodb %} and its MongoDB client{% endif %}."""
+    """Close ``app``'s database connections{% if cookiecutter.use_mongodb %}, its MongoDB client{% endif %}{% if cookiecutter.use_socketio %} and its connections to the message
+    queue (an app of another config than testing has a queue, and sends on it at each login){% endif %}."""
     with app.app_context():
         db.engine.dispose()
 {%- if cookiecutter.use_mongodb %}
     mongo.close(app)
+{%- endif %}
+{%- if cookiecutter.use_socketio %}
+    close_queue_clients(app)
 {%- endif %}
 
 
