@@ -757,8 +757,8 @@ def test_live_updates_reach_every_gunicorn_worker_and_come_from_the_celery_worke
                 [".venv/bin/celery", "-A", f"{package_of(initialized)}.tasks.celery_app",
                  "worker", "--concurrency=1", "--loglevel=INFO", "--without-gossip",
                  "--without-mingle", "--hostname", f"live-{port}@%h"],
-                cwd=initialized, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                start_new_session=True,
+                cwd=initialized, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                text=True, start_new_session=True,
             )  # fmt: skip
         client = subprocess.run(
             [str(initialized / ".venv" / "bin" / "python"), "-c", LIVE_CLIENT],
