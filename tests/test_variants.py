@@ -491,6 +491,21 @@ def curl(*args: str) -> tuple[int, dict[str, str], str]:
     return int(status_line.split()[1]), headers, body
 
 
+def websocket_handshake(*args: str, origin: str) -> int:
+    """The status of a WebSocket handshake with Socket.IO at ``args[-1]`` (a base URL; curl's
+    options before it) sent from a page of ``origin``; curl gives up 3 s after the headers."""
+    base = args[-1]
+    command = [
+        shutil.which("curl") or "curl", "-sS", "--http1.1", "-m", "3", "-D", "-", "-o", os.devnull,
+        "-H", "Connection: Upgrade", "-H", "Upgrade: websocket",
+        "-H", "Sec-WebSocket-Version: 13", "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "-H", f"Origin: {origin}", *args[:-1], f"{base}/socket.io/?EIO=4&transport=websocket",
+    ]  # fmt: skip
+    out = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    assert out.stdout.startswith("HTTP/"), f"no answer: {out.stderr}"
+    return int(out.stdout.split()[1])
+
+
 def test_caddy_serves_https_in_front_of_gunicorn(initialized, database_env, variant, tmp_path):
     """The compose pair for real, without Docker: docker/Caddyfile in front of gunicorn with
     gunicorn.conf.py and the production config, set as docker-compose.yml sets them. A client at
@@ -550,6 +565,10 @@ def test_caddy_serves_https_in_front_of_gunicorn(initialized, database_env, vari
             # The app's counts are for the Prometheus inside the compose network only.
             status, _, _ = curl(*tls, f"{https}/metrics")
             assert status == 404
+        if complete(variant)["use_socketio"]:
+            # Caddy passes the WebSocket upgrade on, and the app's origin check holds behind it.
+            assert websocket_handshake(*tls, https, origin=https) == 101
+            assert websocket_handshake(*tls, https, origin="https://evil.example") == 400
     finally:
         logged = stop(app)
         proxy_logged = stop(proxy)
