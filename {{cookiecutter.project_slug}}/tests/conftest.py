@@ -98,6 +98,16 @@ DATABASE_SERVICE = "MySQL/MariaDB"
 #: The Redis server for the cache and health tests.
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 {%- endif %}
+{%- if cookiecutter.use_socketio and cookiecutter.celery_broker in ["redis", "rabbitmq"] %}
+#: The message queue of the live-update tests: the Celery broker's server.
+TEST_QUEUE_URL = os.environ.get(
+    "TEST_CELERY_BROKER_URL",
+    {{ ("redis://127.0.0.1:6379/0" if cookiecutter.celery_broker == "redis" else "amqp://guest:guest@127.0.0.1:5672//") | quote }},
+)
+{%- elif cookiecutter.use_socketio and cookiecutter.use_redis %}
+#: The message queue of the live-update tests: the Redis server.
+TEST_QUEUE_URL = TEST_REDIS_URL
+{%- endif %}
 {%- if cookiecutter.use_mongodb %}
 #: A MongoDB server for the tests marked ``requires_mongodb``; none can run on some machines.
 MONGODB_URI = os.environ.get("MONGODB_URI")

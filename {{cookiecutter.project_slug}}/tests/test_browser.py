@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from .conftest import FAILED, PASSWORD
+{%- if cookiecutter.use_socketio and cookiecutter.celery_broker != "none" and (cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis) %}, TEST_QUEUE_URL{% endif %}
 
 {% if cookiecutter.use_socketio -%}
 # Each test's own app: Flask-SocketIO serves the sockets of the app built last in a process.
@@ -264,11 +265,7 @@ def test_the_admin_feed_shows_a_login_made_in_another_browser(
 {%- if cookiecutter.celery_broker != "none" %}
 
 
-#: The message queue the suite's servers provide.
-QUEUE_URL = {{ ("amqp://guest:guest@127.0.0.1:5672//" if cookiecutter.celery_broker == "rabbitmq" else "redis://127.0.0.1:6379/0") | quote }}
-
-
-@pytest.mark.parametrize("app", [{"SOCKETIO_MESSAGE_QUEUE": QUEUE_URL}], indirect=True)
+@pytest.mark.parametrize("app", [{"SOCKETIO_MESSAGE_QUEUE": TEST_QUEUE_URL}], indirect=True)
 def test_task_progress_arrives_over_the_socket_without_polling(page, live_server, make_user):
     make_user()
     log_in(page, live_server, "user@example.com")

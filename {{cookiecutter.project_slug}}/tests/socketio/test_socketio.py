@@ -6,13 +6,13 @@ the app served by werkzeug on a free port.
 """
 
 import json
-{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
-import re
-{%- endif %}
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
+from urllib.parse import urlsplit, urlunsplit
+{%- endif %}
 
 import pytest
 {%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
@@ -33,7 +33,7 @@ from {{ cookiecutter.package_name }}.socketio import (
     user_room,
 )
 
-from ..conftest import PASSWORD{% if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}, closed_port{% endif %}
+from ..conftest import PASSWORD{% if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}, TEST_QUEUE_URL, closed_port{% endif %}
 
 # Every test builds its own app: the extension object serves the app built last.
 pytestmark = pytest.mark.own_app
@@ -73,22 +73,6 @@ def users_app(make_app: Callable[..., Flask], database_url: str) -> Iterator[Fla
     app.config["USER_IDS"] = fill(app)
     yield app
     empty(app)
-{%- if cookiecutter.celery_broker == "redis" %}
-
-
-#: The message queue the suite's servers provide (the Celery broker's Redis).
-QUEUE_URL = "redis://127.0.0.1:6379/0"
-{%- elif cookiecutter.celery_broker == "rabbitmq" %}
-
-
-#: The message queue the suite's servers provide (the Celery broker's RabbitMQ).
-QUEUE_URL = "amqp://guest:guest@127.0.0.1:5672//"
-{%- elif cookiecutter.use_redis %}
-
-
-#: The message queue the suite's servers provide (Redis).
-QUEUE_URL = "redis://127.0.0.1:6379/0"
-{%- endif %}
 
 
 def logged_in_socket(app: Flask, email: str) -> tuple[FlaskClient, SocketIOTestClient]:
@@ -252,8 +236,8 @@ def test_a_message_over_the_limit_closes_the_socket(users_app, live_server):
 
 @pytest.fixture
 def queued_app(make_app: Callable[..., Flask], database_url: str) -> Iterator[Flask]:
-    """:func:`users_app` on the real message queue, :data:`QUEUE_URL`."""
-    app = make_app(SQLALCHEMY_DATABASE_URI=database_url, SOCKETIO_MESSAGE_QUEUE=QUEUE_URL)
+    """:func:`users_app` on the real message queue, :data:`TEST_QUEUE_URL`."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=database_url, SOCKETIO_MESSAGE_QUEUE=TEST_QUEUE_URL)
     app.config["USER_IDS"] = fill(app)
     yield app
     empty(app)
@@ -342,7 +326,10 @@ def test_task_progress_reaches_the_user_who_started_it(queued_app):
 
 
 def test_a_dead_queue_loses_the_event_not_the_login(make_app, database_url):
-    dead = re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{closed_port()}", QUEUE_URL)
+    # The same URL with a port nothing listens on.
+    parts = urlsplit(TEST_QUEUE_URL)
+    credentials, at, _ = parts.netloc.rpartition("@")
+    dead = urlunsplit(parts._replace(netloc=f"{credentials}{at}127.0.0.1:{closed_port()}"))
     app = make_app(
         SQLALCHEMY_DATABASE_URI=database_url,
         SOCKETIO_MESSAGE_QUEUE=dead,
