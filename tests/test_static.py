@@ -5,6 +5,7 @@ No installs here: these run on every tox env. Each variant is baked once per ses
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 
@@ -161,3 +162,19 @@ def test_skip_counts_reads_pytests_summary():
         "MONGODB_URI not set: no MongoDB server on this machine": 3,
         "module skipped": 1,
     }
+
+
+#: socket.io-client's ``dist/socket.io.min.js``, byte for byte as npm's tarball
+#: socket.io-client-4.8.4.tgz holds it (``npm pack socket.io-client@4.8.4``): its version and
+#: SHA-256. The live-update feature serves it, so a bake needs no network and no CDN.
+SOCKET_IO_CLIENT = ("4.8.4", "d5d79a35039e860b32bdef4795528b05c2f788d4b2d9dacc913120e2878f7b3f")
+
+
+def test_the_socket_io_client_is_npms_file_unchanged_and_its_version_documented():
+    version, sha256 = SOCKET_IO_CLIENT
+    (path,) = checks.PROJECT_TEMPLATE.glob("src/*/socketio/static/socket.io.min.js")
+    data = path.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == sha256, "the file differs from npm's"
+    assert data.startswith(f"/*!\n * Socket.IO v{version}\n".encode())
+    readme = (checks.PROJECT_TEMPLATE / "README.md").read_text(encoding="utf-8")
+    assert f"socket.io-client {version}" in readme
