@@ -21,6 +21,10 @@ forms.
 
 A page that finds no socket (a proxy without WebSocket support, say) falls back to what it did
 without one: ``/tasks/`` polls the task's status URL.
+
+Flask-SocketIO serves one app per process: :data:`socketio` holds the server of the app built
+last, as a web process builds only one. A socket stays connected until its page closes, a
+logout included (the logout navigates its own page away); a new socket needs a valid session.
 """
 
 import logging
@@ -181,15 +185,18 @@ def account_event(action: str, user: User) -> None:
 
 
 def on_login(sender: Flask, user: User, **extra: object) -> None:
+    """Receiver of Flask-Login's ``user_logged_in``: tell the admins."""
     account_event("login", user)
 
 
 def on_logout(sender: Flask, user: User | AnonymousUserMixin, **extra: object) -> None:
+    """Receiver of Flask-Login's ``user_logged_out``: tell the admins."""
     if isinstance(user, User):  # logging out while logged out sends the anonymous user
         account_event("logout", user)
 
 
 def on_registered(sender: Flask, user: User, **extra: object) -> None:
+    """Receiver of the app's ``user_registered``: tell the admins."""
     account_event("register", user)
 {%- if cookiecutter.celery_broker != "none" %}
 
