@@ -362,9 +362,11 @@ def get(url: str) -> tuple[int, str, str]:
 
 
 def start_gunicorn(
-    project: Path, port: int, env: dict[str, str], workers: int = 1
+    project: Path, port: int, env: dict[str, str], workers: int = 1, *flags: str
 ) -> subprocess.Popen:
-    command = [".venv/bin/gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    command = [
+        ".venv/bin/gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *flags
+    ]  # fmt: skip
     # Newer gunicorn opens a control socket under ~/.gunicorn; tests must not share or leave one.
     if "--no-control-socket" in run(project, ".venv/bin/gunicorn", "--help").stdout:
         command.append("--no-control-socket")
@@ -766,7 +768,9 @@ def test_live_updates_reach_every_gunicorn_worker_and_come_from_the_celery_worke
     if (initialized / "gunicorn.conf.py").is_file():
         server = start_shipped_gunicorn(initialized, env)
     else:
-        server = start_gunicorn(initialized, port, env, workers=2 if queue else 1)
+        # The README's command for a bake without gunicorn.conf.py.
+        threaded = ("--worker-class", "gthread", "--threads", "50")
+        server = start_gunicorn(initialized, port, env, 2 if queue else 1, *threaded)
     worker = None
     try:
         wait_until_serving(server, port)

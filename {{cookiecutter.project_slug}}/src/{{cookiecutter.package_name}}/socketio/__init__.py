@@ -240,6 +240,16 @@ def init_app(app: Flask) -> None:
     proxy = app.wsgi_app if isinstance(app.wsgi_app, ProxyFix) else None
     if proxy is not None:
         app.wsgi_app = proxy.app  # type: ignore[method-assign,assignment]
+    # The libraries log through their own loggers, in the app's format, instead of adding a
+    # text handler of their own; at INFO they would describe every packet.
+    for name in ("socketio.server", "engineio.server"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    options["logger"] = logging.getLogger("socketio.server")
+    options["engineio_logger"] = logging.getLogger("engineio.server")
+    # init_app adds its arguments to the options of the app it served before (one per process
+    # in production; many in the tests): each app starts from none. (types-Flask-SocketIO
+    # leaves the attribute out.)
+    socketio.server_options.clear()  # type: ignore[attr-defined]
     socketio.init_app(
         app,
         async_mode="threading",
