@@ -167,10 +167,10 @@ def session_cookie(app: Flask, email: str) -> str:
     return f"{cookie.key}={cookie.value}"
 
 
-def handshake(address: str, **options: object) -> websocket.WebSocket:
+def handshake(address: str, **headers: str) -> websocket.WebSocket:
     """A WebSocket to the app's Socket.IO endpoint, past Engine.IO's open packet."""
     ws = websocket.create_connection(
-        f"ws://{address}/socket.io/?EIO=4&transport=websocket", timeout=5, **options
+        f"ws://{address}/socket.io/?EIO=4&transport=websocket", timeout=5, **headers
     )
     assert ws.recv().startswith("0{")  # Engine.IO "open"
     return ws

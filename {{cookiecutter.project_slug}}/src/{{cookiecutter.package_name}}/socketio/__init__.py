@@ -31,11 +31,9 @@ import logging
 import os
 from typing import Any
 
-import socketio as python_socketio
 from flask import Blueprint, Flask, current_app, has_request_context
 from flask_login import AnonymousUserMixin, current_user, user_logged_in, user_logged_out
 from flask_socketio import SocketIO, join_room
-from socketio.exceptions import ConnectionRefusedError as Refused
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .. import admin, config, main
@@ -65,7 +63,7 @@ MAX_MESSAGE_BYTES = 16 * 1024
 
 #: Write-only message queue clients of processes that serve no socket (Celery workers), by
 #: process id and URL: a forked process makes its own.
-_emitters: dict[tuple[int, str], python_socketio.PubSubManager] = {}
+_emitters: dict[tuple[int, str], Any] = {}
 
 
 def user_room(user_id: int) -> str:
@@ -81,6 +79,9 @@ def connect(auth: object = None) -> None:
         socketio.exceptions.ConnectionRefusedError: no user is signed in with this session (the
             browser's ``connect_error`` gets the message).
     """
+    # python-socketio's modules are imported where they are used: this package has their name.
+    from socketio.exceptions import ConnectionRefusedError as Refused
+
     if not current_user.is_authenticated:
         raise Refused("Log in first.")
     join_room(user_room(current_user.id))
@@ -104,13 +105,16 @@ def message_queue(app: Flask) -> str:
 {%- endif %}
 
 
-def queue_client(url: str, timeout: float, write_only: bool) -> python_socketio.PubSubManager:
-    """A Redis or RabbitMQ (kombu) client of the message queue at ``url`` that gives up on a
-    connection or a send after ``timeout`` seconds.
+def queue_client(url: str, timeout: float, write_only: bool) -> Any:
+    """A Redis or RabbitMQ (kombu) client of the message queue at ``url`` (python-socketio's
+    ``RedisManager`` or ``KombuManager``) that gives up on a connection or a send after
+    ``timeout`` seconds.
 
     Raises:
         config.ConfigError: ``url`` is neither ``redis://`` nor ``amqp://``.
     """
+    import socketio as python_socketio
+
     if url.startswith(("redis://", "rediss://")):
         return python_socketio.RedisManager(
             url,
@@ -163,6 +167,8 @@ def close_queue_clients(app: Flask) -> None:
     write-only clients opened for sending (each reconnects when it sends again). For a process
     that builds apps and drops them, as the tests do; the listening connection of a server
     lives as long as the process."""
+    import socketio as python_socketio
+
     managers = [app.extensions["socketio_server"].manager, *_emitters.values()]
     _emitters.clear()
     for manager in managers:
@@ -227,12 +233,12 @@ def init_app(app: Flask) -> None:
     config.add_settings(app, Settings, TestingSettings, environ=ENVIRON)
     url = message_queue(app)
     # WebSocket only: each socket is one connection to one process (no sticky sessions).
-    options: dict[str, Any] = {"transports": ["websocket"]}
+    server_args: dict[str, Any] = {"transports": ["websocket"]}
     origins = [o.strip() for o in app.config["SOCKETIO_CORS_ALLOWED_ORIGINS"].split(",")]
     if any(origins):  # without: only the app's own origin (python-engineio's default)
-        options["cors_allowed_origins"] = [origin for origin in origins if origin]
+        server_args["cors_allowed_origins"] = [origin for origin in origins if origin]
     if url:
-        options["client_manager"] = queue_client(
+        server_args["client_manager"] = queue_client(
             url, float(app.config["SOCKETIO_QUEUE_TIMEOUT"]), write_only=False
         )
     # Socket.IO's middleware goes around the app; ProxyFix, when the config trusts a proxy,
@@ -244,17 +250,17 @@ def init_app(app: Flask) -> None:
     # text handler of their own; at INFO they would describe every packet.
     for name in ("socketio.server", "engineio.server"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    options["logger"] = logging.getLogger("socketio.server")
-    options["engineio_logger"] = logging.getLogger("engineio.server")
-    # init_app adds its arguments to the options of the app it served before (one per process
-    # in production; many in the tests): each app starts from none. (types-Flask-SocketIO
-    # leaves the attribute out.)
+    server_args["logger"] = logging.getLogger("socketio.server")
+    server_args["engineio_logger"] = logging.getLogger("engineio.server")
+    # init_app adds its arguments to those of the app it served before (one app per process in
+    # production; many in the tests): each app starts from none. (types-Flask-SocketIO leaves
+    # the attribute out.)
     socketio.server_options.clear()  # type: ignore[attr-defined]
     socketio.init_app(
         app,
         async_mode="threading",
         max_http_buffer_size=MAX_MESSAGE_BYTES,
-        **options,
+        **server_args,
     )
     # The python-socketio server init_app built for this app (types-Flask-SocketIO leaves the
     # attribute out).
