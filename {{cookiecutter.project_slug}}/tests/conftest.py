@@ -25,9 +25,7 @@ at a closed port, which is how the down-server tests see MongoDB.
 {%- endif %}
 """
 
-{% if cookiecutter.use_redis -%}
 import contextlib
-{% endif -%}
 import copy
 import email
 import os
@@ -63,6 +61,7 @@ from sqlalchemy import create_engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 {%- endif %}
+from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from {{ cookiecutter.package_name }} import create_app
@@ -128,6 +127,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if call.when == "call" and call.excinfo is not None:
         item.stash[FAILED] = True
     return report
+
+
+@contextlib.contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """``app`` served by werkzeug on a free port of 127.0.0.1 in a thread (threaded, so it can
+    hold WebSockets); yields ``host:port`` and stops the server afterwards."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(10)
 
 
 def closed_port() -> int:

@@ -13,7 +13,6 @@ need Chromium: the one ``CHROMIUM_PATH`` names, else ``chromium`` on ``PATH``, e
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,10 +20,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
-from werkzeug.serving import make_server
 
-from .conftest import FAILED, PASSWORD
-{%- if cookiecutter.use_socketio and cookiecutter.celery_broker != "none" and (cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis) %}, TEST_QUEUE_URL{% endif %}
+from .conftest import FAILED, PASSWORD,{% if cookiecutter.use_socketio and cookiecutter.celery_broker != "none" and (cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis) %} TEST_QUEUE_URL,{% endif %} serve
 
 {% if cookiecutter.use_socketio -%}
 # Each test's own app: Flask-SocketIO serves the sockets of the app built last in a process.
@@ -55,12 +52,8 @@ window.addEventListener("error", (event) => window.__problems.push(`error ${even
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """The test app served by werkzeug on a free port in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
+    with serve(app) as address:
+        yield f"http://{address}"
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,10 @@ the app served by werkzeug on a free port.
 """
 
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 {%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 {%- endif %}
 
@@ -22,7 +21,6 @@ import websocket
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
-from werkzeug.serving import make_server
 
 from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import Role, User
@@ -33,7 +31,7 @@ from {{ cookiecutter.package_name }}.socketio import (
     user_room,
 )
 
-from ..conftest import PASSWORD{% if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}, TEST_QUEUE_URL, closed_port{% endif %}
+from ..conftest import PASSWORD, {% if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}TEST_QUEUE_URL, closed_port, {% endif %}serve
 
 # Every test builds its own app: the extension object serves the app built last.
 pytestmark = pytest.mark.own_app
@@ -135,19 +133,6 @@ def test_the_pages_load_the_client_they_need(users_app):
         assert script.status_code == 200
         assert script.mimetype == "text/javascript"
         assert script.data.startswith(b"/*!\n * Socket.IO v4.")
-
-
-@contextmanager
-def serve(app: Flask) -> Iterator[str]:
-    """``app`` served by werkzeug on a free port in a thread; yields ``host:port``."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(10)
 
 
 @pytest.fixture

@@ -146,7 +146,7 @@ def publish(event: str, data: dict[str, Any], room: str) -> None:
     warning: live updates never fail the request or the task that sends them.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    url = message_queue(app)
+    url: str = app.extensions["socketio_queue"]
     try:
         if serves_sockets():
             # This app's own server: the extension object holds the last app's only.
@@ -231,7 +231,7 @@ def init_app(app: Flask) -> None:
             ``amqp://`` URL.
     """
     config.add_settings(app, Settings, TestingSettings, environ=ENVIRON)
-    url = message_queue(app)
+    url = app.extensions["socketio_queue"] = message_queue(app)
     # WebSocket only: each socket is one connection to one process (no sticky sessions).
     server_args: dict[str, Any] = {"transports": ["websocket"]}
     origins = [o.strip() for o in app.config["SOCKETIO_CORS_ALLOWED_ORIGINS"].split(",")]

@@ -6,10 +6,14 @@ class Settings:
     """Defaults for every config."""
 
     #: The message queue that carries events between processes (Flask-SocketIO's
-    #: ``message_queue``): a ``redis://`` or ``amqp://`` URL. ``None``: the one this project
-    #: already uses, {%- if cookiecutter.celery_broker in ("redis", "rabbitmq") %} the Celery
-    #: broker;{% elif cookiecutter.use_redis %} ``REDIS_URL``;{% else %} none: events stay in the
-    #: process that sends them, so run one web process;{% endif %} ``""``: none.
+    #: ``message_queue``): a ``redis://`` or ``amqp://`` URL; ``""``: none.
+{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") %}
+    #: ``None``: the Celery broker.
+{%- elif cookiecutter.use_redis %}
+    #: ``None``: ``REDIS_URL``.
+{%- else %}
+    #: ``None``: none, so events stay in the process that sends them (run one web process).
+{%- endif %}
     SOCKETIO_MESSAGE_QUEUE: str | None = None
     #: Origins, besides the app's own, whose pages may connect (comma-separated, e.g.
     #: ``https://admin.example.com``). Browsers send the cookie with a cross-site WebSocket
