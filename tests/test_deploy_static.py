@@ -332,14 +332,15 @@ def answers(port: int, seconds: float, tls: ssl.SSLContext | None = None) -> boo
 
 
 def stub_behind_proxy(project: Path, scratch: Path, port: int) -> subprocess.Popen:
-    """gunicorn with the bake's gunicorn.conf.py and one sync worker, serving the stub app
-    (:data:`checks.STUB_APP`) on ``port``."""
+    """gunicorn with the bake's gunicorn.conf.py and one worker of one thread, serving the stub
+    app (:data:`checks.STUB_APP`) on ``port``: one held request holds the whole server."""
     (scratch / "deploy_check_app.py").write_text(STUB_APP, encoding="utf-8")
     env = {
         **os.environ,
         "PYTHONPATH": str(scratch),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
+        "GUNICORN_THREADS": "1",
     }
     return subprocess.Popen(
         [gunicorn(), "-c", str(project / "gunicorn.conf.py"), "deploy_check_app:app"],
@@ -357,9 +358,9 @@ def close_all(clients: list[socket.socket], servers: list[subprocess.Popen]) -> 
 
 
 def test_stalled_uploads_through_nginx_never_hold_the_gunicorn_worker(baked, tmp_path):
-    """The compose pair as shipped: nginx.conf in front of gunicorn.conf.py with one sync worker.
-    nginx buffers whole request bodies, so clients that stall mid-upload wait in nginx, and the
-    worker stays free; straight to gunicorn, one such client holds that worker."""
+    """The compose pair as shipped: nginx.conf in front of gunicorn.conf.py, down to one worker
+    of one thread. nginx buffers whole request bodies, so clients that stall mid-upload wait in
+    nginx, and the worker stays free; straight to gunicorn, one such client holds it."""
     project = baked.get(docker_variants()[0]).project_path
     app_port, proxy_port = free_port(), free_port()
     conf = nginx_config_for_tests(
@@ -398,8 +399,9 @@ def caddy_tls(scratch: Path, process: subprocess.Popen) -> ssl.SSLContext:
 
 
 def test_stalled_uploads_through_caddy_never_hold_the_gunicorn_worker(baked, tmp_path):
-    """The compose pair as shipped: the Caddyfile in front of gunicorn.conf.py with one sync
-    worker. Caddy reads whole request bodies (``request_buffers``) before passing them on."""
+    """The compose pair as shipped: the Caddyfile in front of gunicorn.conf.py, down to one
+    worker of one thread. Caddy reads whole request bodies (``request_buffers``) before passing
+    them on."""
     project = baked.get(docker_variants()[0]).project_path
     app_port, http_port, https_port = free_port(), free_port(), free_port()
     servers = [
@@ -436,6 +438,7 @@ def test_gunicorn_config_checks_and_reads_the_environment(baked, variant, tmp_pa
         for name, _, value in (line.partition("=") for line in printed.stdout.splitlines())
     )
     assert settings["workers"] == "7"
+    assert settings["worker_class"] == "gthread"
     assert settings["bind"] == "['0.0.0.0:9000']"
     assert settings["timeout"] == "45"
     assert settings["accesslog"] == "-"

@@ -8,6 +8,7 @@ down fails the variant with its name; nothing is skipped.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -352,6 +354,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+#: The password of the admins the tests create with `flask create-admin`.
+PASSWORD = "copper kettle under the stairs 42"
+
+
 def get(url: str) -> tuple[int, str, str]:
     """(status, content type, body) of a GET; HTTP errors are answers too."""
     try:
@@ -445,34 +451,58 @@ def wait_until_serving(server: subprocess.Popen, port: int) -> None:
     pytest.fail(f"gunicorn did not serve on port {port}:\n{stop(server)}")
 
 
-def member_counts(port: int, times: int) -> set[int]:
-    """The member counts that ``times`` views of the home page show."""
+def signed_in(base: str, email: str, password: str) -> urllib.request.OpenerDirector:
+    """An opener holding the session of a sign-in through ``base``'s login form."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{base}/auth/login", timeout=10) as response:
+        page = response.read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token, page[:2000]
+    form = urllib.parse.urlencode({"csrf_token": token[1], "email": email, "password": password})
+    with opener.open(f"{base}/auth/login", form.encode(), timeout=10) as response:
+        assert response.url == f"{base}/", response.url  # redirected home: signed in
+    return opener
+
+
+def member_counts(opener: urllib.request.OpenerDirector, base: str, times: int) -> set[int]:
+    """The member counts that ``times`` views of the admin page show."""
     counts = set()
     for _ in range(times):
-        _, _, body = get(f"http://127.0.0.1:{port}/")
-        found = re.search(r"(\d+) members? so far", body)
+        with opener.open(f"{base}/admin/", timeout=5) as response:
+            body = response.read().decode()
+        found = re.search(r"(\d+) in all:", body)
         assert found, body[:2000]
         counts.add(int(found[1]))
     return counts
 
 
+def create_admin(project: Path, env: dict[str, str], email: str) -> None:
+    """``flask create-admin`` in a process of its own, with :data:`PASSWORD`."""
+    added = subprocess.run(
+        [".venv/bin/flask", "create-admin", "--email", email],
+        cwd=project, env=env, input=f"{PASSWORD}\n" * 2,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert added.returncode == 0, show(added)
+
+
 def test_every_gunicorn_worker_sees_a_new_member_at_once(initialized, database_env):
-    """Two workers, a user added by `flask create-admin` in a third process: no view of the home
+    """Two workers, a user added by `flask create-admin` in a third process: no view of the admin
     page may show the old count (a per-worker cache would, until its entries expire)."""
     port = free_port()
-    server = start_gunicorn(initialized, port, dict(database_env), workers=2)
+    base = f"http://127.0.0.1:{port}"
+    create_admin(initialized, database_env, f"a{port}@example.com")
+    # Plain HTTP on loopback: the production config's Secure cookies would never come back.
+    env = {**database_env, "FLASK_SESSION_COOKIE_SECURE": "false"}
+    server = start_gunicorn(initialized, port, env, workers=2)
     try:
         wait_until_serving(server, port)
-        before = member_counts(port, 12)  # enough views to reach, and fill, both workers
+        admin = signed_in(base, f"a{port}@example.com", PASSWORD)
+        before = member_counts(admin, base, 12)  # enough views to reach, and fill, both workers
         assert len(before) == 1, before
-        password = "copper kettle under the stairs 42\n"
-        added = subprocess.run(
-            [".venv/bin/flask", "create-admin", "--email", f"w{port}@example.com"],
-            cwd=initialized, env=database_env, input=password * 2,
-            capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-        assert added.returncode == 0, show(added)
-        assert member_counts(port, 12) == {before.pop() + 1}
+        create_admin(initialized, database_env, f"w{port}@example.com")
+        assert member_counts(admin, base, 12) == {before.pop() + 1}
     finally:
         output = stop(server)
     assert "Traceback" not in output, output
@@ -747,13 +777,7 @@ def test_live_updates_reach_every_gunicorn_worker_and_come_from_the_celery_worke
         return
     queue = full["celery_broker"] in ("redis", "rabbitmq") or full["use_redis"]
     port, email = free_port(), f"live{free_port()}@example.com"
-    password = "copper kettle under the stairs 42"
-    added = subprocess.run(
-        [".venv/bin/flask", "create-admin", "--email", email],
-        cwd=initialized, env=database_env, input=f"{password}\n" * 2,
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert added.returncode == 0, show(added)
+    create_admin(initialized, database_env, email)
     # Plain HTTP on loopback: the production config's Secure cookies would never come back.
     env = {
         **database_env,
@@ -787,7 +811,7 @@ def test_live_updates_reach_every_gunicorn_worker_and_come_from_the_celery_worke
             [str(initialized / ".venv" / "bin" / "python"), "-c", LIVE_CLIENT],
             cwd=initialized, capture_output=True, text=True, timeout=240, check=False,
             env={**env, "BASE": f"http://127.0.0.1:{port}", "EMAIL": email,
-                 "PASSWORD": password, "SOCKETS": "8", "TASKS": "1" if tasks else ""},
+                 "PASSWORD": PASSWORD, "SOCKETS": "8", "TASKS": "1" if tasks else ""},
         )  # fmt: skip
         assert client.returncode == 0, show(client)
         result = json.loads(client.stdout.strip().splitlines()[-1])

@@ -8,14 +8,15 @@ below can be changed from the environment, so one file serves a laptop and a ser
 {%- if cookiecutter.use_socketio and not (cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis) %}
 ``WEB_CONCURRENCY``     worker processes (default 1: see the live updates below)
 {%- else %}
-``WEB_CONCURRENCY``     worker processes (default: 2 per CPU this process may use, plus 1)
+``WEB_CONCURRENCY``     worker processes (default: one per CPU this process may use)
 {%- endif %}
 {%- if cookiecutter.use_socketio %}
 ``GUNICORN_THREADS``    threads per worker (default 50; an open live-update socket holds one)
 {%- else %}
-``GUNICORN_THREADS``    threads per worker (default 1)
+``GUNICORN_THREADS``    threads per worker (default 4)
 {%- endif %}
-``GUNICORN_TIMEOUT``    seconds a worker may spend on one request before it is restarted
+``GUNICORN_TIMEOUT``    seconds a worker may go without answering its heartbeat before it is
+                        restarted
 ``GUNICORN_LOG_LEVEL``  gunicorn's own log level (the app's is ``FLASK_LOG_LEVEL``)
 ``GUNICORN_LOG_FORMAT`` ``json`` (default: one JSON object per line, like the production app's
                         lines) or ``text`` (gunicorn's own formats)
@@ -40,42 +41,44 @@ def cpu_count() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-{%- if cookiecutter.use_socketio %}
 
 
-# Each request holds a worker's thread until it is answered, so a client that sends its body
-# slowly holds one: gunicorn's docs ("Deploying Gunicorn") require a buffering proxy in front.
-{%- else %}
-
-
-# Sync workers (gunicorn's default class) give each request a whole worker, so a client that
-# sends its body slowly holds one: gunicorn's docs ("Deploying Gunicorn") require a buffering
-# proxy in front.
-{%- endif %}
+# gthread workers: each worker process runs its requests on a pool of threads. A request that
+# waits for the database or another service gives the CPU to the others, and an idle keep-alive
+# connection (nginx and Caddy keep theirs open to the app) waits in the worker's poller without
+# holding a thread. One worker per CPU with 4 threads gives the 2 to 4 requests in flight per
+# CPU that gunicorn's docs suggest (its `workers` setting), with one copy of the app per CPU
+# instead of one per request in flight; more processes than CPUs only add memory and switching.
+# A request holds a thread until it is answered, so a client that sends its body slowly holds
+# one: gunicorn's docs ("Deploying Gunicorn") require a buffering proxy in front.
 # docker/nginx.conf is one: it reads whole bodies before passing them on and drops clients
 # silent for 30 s. Keep gunicorn on 127.0.0.1 or a private network.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-{%- if cookiecutter.use_socketio %}
-# Live updates: each open socket (a /tasks/ or /admin/ page) holds a thread of a worker for as
-# long as the page is open, so workers are gthread workers with many threads (Flask-SocketIO's
-# docs, "Deployment": gunicorn's threaded worker with simple-websocket).
 worker_class = "gthread"
+{%- if cookiecutter.use_socketio %}
 {%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
 # Events reach sockets on any worker through the message queue (SOCKETIO_MESSAGE_QUEUE).
-workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count() * 2 + 1))
+workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count()))
 {%- else %}
 # One worker: with no message queue an event reaches only the sockets of the worker that sent
 # it. Set SOCKETIO_MESSAGE_QUEUE (a Redis or RabbitMQ URL) before raising WEB_CONCURRENCY.
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 {%- endif %}
+# Live updates: each open socket (a /tasks/ or /admin/ page) holds a thread for as long as the
+# page is open, so there are many threads (Flask-SocketIO's docs, "Deployment": gunicorn's
+# threaded worker with simple-websocket).
 threads = int(os.environ.get("GUNICORN_THREADS", "50"))
 {%- else %}
-workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count()))
+# Four requests at a time a worker: room for those waiting on I/O, few enough that the ones
+# using the CPU do not queue long behind each other for Python's interpreter lock.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 {%- endif %}
 
-# A worker silent for `timeout` seconds is killed and replaced; on shutdown or reload, workers
-# get `graceful_timeout` seconds to finish the requests they hold.
+# A worker whose heartbeat is silent for `timeout` seconds (its process is stuck) is killed
+# and replaced. A slow request does not stop the heartbeat: it holds one thread, and the app's
+# own timeouts on its services (database, cache, broker) and the proxy's bound it. On shutdown
+# or reload, workers get `graceful_timeout` seconds to finish the requests they hold.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 # Seconds to hold an idle keep-alive connection; nginx in front reuses its connections.

@@ -78,6 +78,8 @@ from {{ cookiecutter.package_name }}.socketio import close_queue_clients
 {%- endif %}
 
 PASSWORD = "correct horse battery"
+#: A sign-in form (CSRF is off in the testing config): its view looks the address up.
+SIGN_IN = {"email": "user@example.com", "password": PASSWORD}
 {%- if cookiecutter.database == "postgresql" %}
 #: The PostgreSQL server the suite makes its databases on; the database in the URL is only
 #: used to connect.

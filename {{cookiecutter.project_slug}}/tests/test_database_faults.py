@@ -38,7 +38,7 @@ from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import Role, User
 {%- endif %}
 
-from .conftest import PASSWORD, answer_within{% if not pg %}, closed_port{% endif %}
+from .conftest import PASSWORD, SIGN_IN, answer_within{% if not pg %}, closed_port{% endif %}
 
 
 def engine_settings(**connect_args: object) -> dict[str, object]:
@@ -74,7 +74,7 @@ def test_a_server_that_never_answers_gives_503_and_a_bare_readiness(make_app, si
 {%- endif %}
     client = app.test_client()
     # The limit only tells an answer from a hang; without the engine's timeouts this hangs.
-    page = answer_within(15, lambda: client.get("/"))
+    page = answer_within(15, lambda: client.post("/auth/login", data=SIGN_IN))
     assert page.status_code == 503
     assert page.headers["Retry-After"] == "30"
     ready = answer_within(15, lambda: client.get("/health/ready"))

@@ -2,7 +2,7 @@ import logging
 
 import pytest
 
-from .conftest import unreachable_database_url
+from .conftest import SIGN_IN, unreachable_database_url
 
 
 def test_404_page(client):
@@ -36,7 +36,8 @@ def test_unexpected_error_is_logged_and_answered_500(app, caplog):
 
 def test_the_database_down_is_a_503_page_with_retry_after(make_app, capsys):
     app = make_app(SQLALCHEMY_DATABASE_URI=unreachable_database_url())
-    response = app.test_client().get("/")
+    # Signing in looks the address up: the first query of a visitor's request.
+    response = app.test_client().post("/auth/login", data=SIGN_IN)
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
     assert "A service this page needs is not answering" in response.text

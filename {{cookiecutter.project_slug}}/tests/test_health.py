@@ -1,3 +1,6 @@
+import pytest
+from flask import session
+
 from {{ cookiecutter.package_name }}.health import registered_checks
 
 from .conftest import {% if cookiecutter.use_mongodb %}MONGODB_URI, {% endif %}unreachable_database_url
@@ -7,6 +10,23 @@ def test_ping_is_ok_without_io(client):
     response = client.get("/health/ping")
     assert response.status_code == 200
     assert response.json == {"status": "ok"}
+
+
+@pytest.mark.parametrize("path", ["/health/ping", "/health/ready"])
+def test_probes_open_no_session(app, client, auth, make_user, path):
+    """A signed-in browser's cookie comes along to a probe's address too: it is not read, and
+    the answer sets no cookie; the same cookie still signs the browser in elsewhere."""
+    make_user()
+    auth.login()
+    with client:
+        response = client.get(path)
+        assert app.session_interface.is_null_session(session)
+        assert "_user_id" not in session
+    assert "Set-Cookie" not in response.headers
+    with client:
+        client.get("/")
+        assert not app.session_interface.is_null_session(session)
+        assert session["_user_id"]
 
 
 def test_ready_reports_each_check(app, client):

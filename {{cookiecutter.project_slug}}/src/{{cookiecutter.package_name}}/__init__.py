@@ -14,12 +14,11 @@ from flask import Flask
 from sqlalchemy.exc import ArgumentError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, config, errors, logging, mail, migrations, security
+from . import cli, config, errors, health, logging, mail, migrations, security
 from .account import bp as account_bp
 from .admin import bp as admin_bp
 from .auth import bp as auth_bp
 from .extensions import bootstrap, cache, csrf, db, login_manager
-from .health import bp as health_bp
 from .main import bp as main_bp
 from .models import Note, Permission, Role, User
 from .notes import bp as notes_bp
@@ -84,7 +83,8 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     app.register_blueprint(notes_bp, url_prefix="/notes")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(health_bp, url_prefix="/health")
+    app.register_blueprint(health.bp, url_prefix=health.URL_PREFIX)
+    app.session_interface = health.SessionInterface()
     cli.register(app)
     app.shell_context_processor(
         lambda: {

@@ -1,6 +1,6 @@
-"""Site statistics, cached: how many users hold each role (home and admin pages).
+"""Site statistics, cached: how many users hold each role (the admin page).
 
-Counting users is a query on every page view, so the result is kept in the cache
+Counting users is a query on every view of that page, so the result is kept in the cache
 (Flask-Caching, ``CACHE_TYPE``) for ``CACHE_DEFAULT_TIMEOUT`` seconds. Everything that changes
 the numbers (registering, a role change, ``flask create-admin``) calls
 :func:`invalidate_user_stats`, so pages never show stale counts. A failing cache (say, its

@@ -32,8 +32,8 @@ def test_client_is_built_from_config_with_timeouts(app):
     assert client.ping() is True
 
 
-def test_cache_entries_live_in_redis_under_the_prefix(app, client):
-    client.get("/")
+def test_cache_entries_live_in_redis_under_the_prefix(app):
+    user_stats()
     key = f"{app.config['CACHE_KEY_PREFIX']}{USER_STATS_KEY}"
     with Redis.from_url(TEST_REDIS_URL) as direct:
         assert direct.exists(key) == 1
@@ -48,11 +48,12 @@ def test_ready_pings_redis(client):
 
 @pytest.mark.parametrize("app", [REDIS_DOWN], indirect=True)
 def test_redis_down_pages_render_and_ready_is_503(client, auth, make_user):
-    make_user()
-    response = client.get("/")
-    assert response.status_code == 200
-    assert "1 member so far." in response.text
+    make_user(role="admin")
+    assert client.get("/").status_code == 200
     assert auth.login().status_code == 302
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "1 in all: admin 1, user 0." in " ".join(response.text.split())
     response = client.get("/health/ready")
     assert response.status_code == 503
     assert response.json["checks"]["redis"]["status"] == "fail"

@@ -4,18 +4,43 @@
 database never gets a healthy process restarted. ``/health/ready`` is readiness: it runs every
 check registered with :func:`add_check` (the database's, and one per backing service a feature
 uses) and answers 503 when one fails, so traffic waits until the app can serve.
+
+Probes come every few seconds from every balancer and orchestrator, so they cost only what
+they check: no session is opened or saved for them (:class:`SessionInterface`), no user is
+loaded, and no rate limit counts them.
 """
 
 import time
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, Request, current_app, jsonify
 from flask.sansio.app import App
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 
 from ..extensions import db
 
+#: Where ``create_app`` mounts :data:`bp`.
+URL_PREFIX = "/health"
+
 bp = Blueprint("health", __name__)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except for requests under :data:`URL_PREFIX`.
+
+    A probe sends no cookie and reads no session, so its requests get Flask's null session
+    (``open_session`` returning ``None``, as Flask's ``SessionInterface`` documents): no
+    signature is checked and no cookie is set. Install it with
+    ``app.session_interface = SessionInterface()``.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """``None`` (Flask then makes a null session) for a health path, else the session of
+        the request's cookie, as Flask's own interface opens it."""
+        if request.path.startswith(URL_PREFIX + "/"):
+            return None
+        return super().open_session(app, request)
 
 
 def add_check(app: App, name: str, check: Callable[[], None]) -> None:

@@ -6,8 +6,6 @@ from typing import NamedTuple
 
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 
-from ..stats import user_stats
-
 bp = Blueprint("main", __name__, template_folder="templates")
 
 
@@ -66,5 +64,7 @@ def page_scripts() -> dict[str, list[str]]:
 @bp.route("/")
 def index() -> str:
     """The home page: what the app is and how to start for a visitor; for a signed-in user, a
-    dashboard of what they can do. Both show the (cached) number of members."""
-    return render_template("main/index.html", stats=user_stats())
+    dashboard of what they can do. It needs no query beyond the signed-in user's own: the
+    number of members is for the admin page (a public count tells anyone how big the site is,
+    and counting on the busiest page costs a query on every view)."""
+    return render_template("main/index.html")
