@@ -10,8 +10,9 @@ stdout, which goes to /dev/null) and drives the anonymous home page with wrk (``
 and median p99 latency, and their ratios to the reference. wrk comes from Debian (``apt-get
 install wrk``).
 
-One run here (2 cores, idle, ``--rounds 3``): shipped 1588 req/s and p99 17.8 ms; with
-``GUNICORN_MAX_REQUESTS=1000`` 910 req/s and p99 997 ms (1.75x the throughput, 0.02x the p99).
+One run here (2 cores, idle, ``--rounds 3``, when the config shipped sync workers): shipped
+1588 req/s and p99 17.8 ms; with ``GUNICORN_MAX_REQUESTS=1000`` 910 req/s and p99 997 ms (1.75x
+the throughput, 0.02x the p99).
 
     .tox/exhaustive/bin/python bench/gunicorn_config.py [--rounds 3] [key=value ...]
 """

@@ -11,13 +11,15 @@ returning a short string) beside it, then for ``--rounds`` interleaved rounds se
 - each ``--compare NAME=DIR:MODULE:APP``: another project installed in ``DIR/.venv`` (say a
   baked cookiecutter-flask, ``autoapp:app``), ``gunicorn -w 2 MODULE:APP`` in ``DIR``;
 
+in a new random order each round (servers, and each server's paths; ``--seed`` repeats one),
 and drives ``/`` anonymous, ``/`` logged in (the session cookie of a real login), ``/auth/login``
 and ``/health/ping`` with wrk (``-t2 -c16 --latency`` for ``--seconds``, after a 2 s warm-up);
 the bare app and compared projects answer ``/``. It prints, per path and server, the medians
-of requests per second, p50 and p99 latency, and the largest worker's RSS after the run, each
-rate as a ratio to bare Flask's; then the cold start, ``import wsgi`` (imports plus
-``create_app("production")``) timed inside a new interpreter, median of 5, as a ratio to the
-bare app's import. wrk comes from Debian (``apt-get install wrk``).
+of requests per second, p50 and p99 latency, each rate as a ratio to bare Flask's ``/`` and to
+each compared project's; then the largest worker's RSS after the run and the cold start,
+``import wsgi`` (imports plus ``create_app("production")``) timed inside a new interpreter,
+median of 5, each as ratios to the same references. wrk comes from Debian (``apt-get install
+wrk``).
 
     .tox/exhaustive/bin/python bench/serving.py [--rounds 2] [--seconds 5] [key=value ...]
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import random
 import re
 import shutil
 import statistics
@@ -129,8 +132,9 @@ def worker_rss(master: int) -> float:
     return max(sizes) / 1024 if sizes else float("nan")
 
 
-def serve_and_measure(server: Server, wrk: str, seconds: int) -> None:
-    """Start ``server`` on a free port, drive each of its paths, record the figures, stop it."""
+def serve_and_measure(server: Server, wrk: str, seconds: int, shuffler: random.Random) -> None:
+    """Start ``server`` on a free port, drive each of its paths in an order ``shuffler`` picks,
+    record the figures, stop it."""
     port = free_port()
     command = [*server.command, "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(
@@ -143,7 +147,7 @@ def serve_and_measure(server: Server, wrk: str, seconds: int) -> None:
     try:
         wait_for(f"http://127.0.0.1:{port}/", 60)
         cookie = log_in(port) if "/ logged in" in server.paths else None
-        for path in server.paths:
+        for path in shuffler.sample(server.paths, len(server.paths)):
             url = f"http://127.0.0.1:{port}{path.split()[0]}"
             rate, p50, p99 = drive(wrk, url, seconds, cookie if "logged in" in path else None)
             server.rates.setdefault(path, []).append(rate)
@@ -173,32 +177,43 @@ def cold_start(server: Server, times: int = 5) -> float:
     return statistics.median(seconds)
 
 
-def report(servers: list[Server], reference: Server, rounds: int, seconds: int) -> None:
-    """Print the table of the module docstring."""
-    base = statistics.median(reference.rates["/"])
-    print(f"{'path':<14} {'server':<22} {'req/s':>8} {'x bare':>7} {'p50 ms':>8} {'p99 ms':>8}")
+def report(
+    servers: list[Server], reference: Server, others: list[Server], rounds: int, seconds: int
+) -> None:
+    """Print the table of the module docstring: each rate as a ratio to bare Flask's ``/``
+    and to each compared project's ``/`` (``others``)."""
+
+    def median_rate(server: Server, key: str) -> float:
+        return statistics.median(server.rates[key])
+
+    bases = [median_rate(reference, "/")] + [median_rate(other, "/") for other in others]
+    names = ["bare"] + [other.name for other in others]
+    extra = "".join(f" {'x ' + name:>{max(8, len(name) + 2)}}" for name in names)
+    print(f"{'path':<14} {'server':<22} {'req/s':>8}{extra} {'p50 ms':>8} {'p99 ms':>8}")
     for path in PATHS:
         for server in servers:
             key = path if path in server.rates else ("/" if path == "/ anonymous" else None)
             if key is None or key not in server.rates:
                 continue
-            rate = statistics.median(server.rates[key])
+            rate = median_rate(server, key)
             p50 = statistics.median(server.p50s[key])
             p99 = statistics.median(server.p99s[key])
-            print(
-                f"{path:<14} {server.name:<22} {rate:8.0f} {rate / base:7.2f} {p50:8.2f} {p99:8.1f}"
+            ratios = "".join(
+                f" {rate / base:>{max(8, len(name) + 2)}.2f}"
+                for name, base in zip(names, bases, strict=True)
             )
-    bare_rss = statistics.median(reference.rss)
+            print(f"{path:<14} {server.name:<22} {rate:8.0f}{ratios} {p50:8.2f} {p99:8.1f}")
     starts = {server.name: cold_start(server) for server in servers}
-    print(
-        f"\n{'server':<22} {'worker RSS MiB':>15} {'x bare':>7} {'cold start s':>13} {'x bare':>7}"
-    )
-    for server in servers:
-        rss, start = statistics.median(server.rss), starts[server.name]
-        print(
-            f"{server.name:<22} {rss:15.1f} {rss / bare_rss:7.2f} {start:13.3f} "
-            f"{start / starts[reference.name]:7.2f}"
-        )
+    references = [reference, *others]
+    for measure, figures in (
+        ("worker RSS MiB", {s.name: statistics.median(s.rss) for s in servers}),
+        ("cold start s", starts),
+    ):
+        print(f"\n{'server':<22} {measure:>15}" + "".join(f" {'x ' + n:>16}" for n in names))
+        for server in servers:
+            value = figures[server.name]
+            ratios = "".join(f" {value / figures[r.name]:16.2f}" for r in references)
+            print(f"{server.name:<22} {value:15.3f}{ratios}")
     print(f"\nwrk -t2 -c16 -d{seconds}s, {rounds} interleaved rounds, medians; bare Flask on /")
 
 
@@ -206,6 +221,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds")
     parser.add_argument("--seconds", type=int, default=5, help="seconds of each wrk run")
+    parser.add_argument("--seed", type=int, default=None, help="seed of the random order")
     parser.add_argument(
         "--compare",
         action="append",
@@ -240,17 +256,22 @@ def main() -> int:
             Server("plain (-w 2)", [*plain, "wsgi:app"], project, env, PATHS, "wsgi"),
             reference,
         ]
+        others = []
         for spec in args.compare:
             name, _, where = spec.partition("=")
             folder, module, app = where.split(":")
             command = [str(Path(folder) / ".venv" / "bin" / "gunicorn"), "--workers", "2"]
-            servers.append(
+            others.append(
                 Server(name, [*command, f"{module}:{app}"], Path(folder), env, ("/",), module)
             )
+        servers += others
+        # A new random order each round, of the servers and of each one's paths: this machine's
+        # slow spells come and go, and a fixed order lines them up with the same measurements.
+        shuffler = random.Random(args.seed)
         for _ in range(args.rounds):
-            for server in servers:
-                serve_and_measure(server, wrk, args.seconds)
-        report(servers, reference, args.rounds, args.seconds)
+            for server in shuffler.sample(servers, len(servers)):
+                serve_and_measure(server, wrk, args.seconds, shuffler)
+        report(servers, reference, others, args.rounds, args.seconds)
     return 0
 
 

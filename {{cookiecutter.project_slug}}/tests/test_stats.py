@@ -20,7 +20,6 @@ from .conftest import PASSWORD
 pytestmark = pytest.mark.parametrize("app", [{"CACHE_TYPE": "SimpleCache"}], indirect=True)
 {%- endif %}
 
-
 ADMIN = "admin@example.com"
 
 
