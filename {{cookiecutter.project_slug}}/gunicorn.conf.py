@@ -46,13 +46,10 @@ def cpu_count() -> int:
 # gthread workers: each worker process runs its requests on a pool of threads. A request that
 # waits for the database or another service gives the CPU to the others, and an idle keep-alive
 # connection (nginx and Caddy keep theirs open to the app) waits in the worker's poller without
-# holding a thread. One worker per CPU with 4 threads gives the 2 to 4 requests in flight per
-# CPU that gunicorn's docs suggest (its `workers` setting), with one copy of the app per CPU
-# instead of one per request in flight; more processes than CPUs only add memory and switching.
-# A request holds a thread until it is answered, so a client that sends its body slowly holds
-# one: gunicorn's docs ("Deploying Gunicorn") require a buffering proxy in front.
-# docker/nginx.conf is one: it reads whole bodies before passing them on and drops clients
-# silent for 30 s. Keep gunicorn on 127.0.0.1 or a private network.
+# holding a thread. A request holds a thread until it is answered, so a client that sends its
+# body slowly holds one: gunicorn's docs ("Deploying Gunicorn") require a buffering proxy in
+# front. docker/nginx.conf is one: it reads whole bodies before passing them on and drops
+# clients silent for 30 s. Keep gunicorn on 127.0.0.1 or a private network.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 {%- if cookiecutter.use_socketio %}
@@ -69,9 +66,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 # threaded worker with simple-websocket).
 threads = int(os.environ.get("GUNICORN_THREADS", "50"))
 {%- else %}
+# One worker per CPU with 4 threads: the 2 to 4 requests in flight per CPU that gunicorn's
+# docs suggest (its `workers` setting), with one copy of the app per CPU instead of one per
+# request in flight; more processes than CPUs only add memory and switching. Four threads leave
+# room for requests waiting on I/O, and are few enough that those using the CPU do not queue
+# long behind each other for Python's interpreter lock.
 workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count()))
-# Four requests at a time a worker: room for those waiting on I/O, few enough that the ones
-# using the CPU do not queue long behind each other for Python's interpreter lock.
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 {%- endif %}
 
