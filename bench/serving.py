@@ -101,7 +101,15 @@ def log_in(port: int) -> str:
     session = [c for c in cookies if c.startswith(cookie.split("=")[0] + "=")]
     if response.status != 302 or not session:
         sys.exit(f"the login answered {response.status} with cookies {cookies}")
-    return session[0]
+    # The first page after a login adds the CSRF token of its forms to the session, as a
+    # browser keeps it; with the login's own cookie every request would add it again.
+    headers = {"Cookie": session[0], "User-Agent": USER_AGENT}
+    connection.request("GET", "/", headers=headers)
+    response = connection.getresponse()
+    response.read()
+    cookies = [c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or []]
+    updated = [c for c in cookies if c.startswith(cookie.split("=")[0] + "=")]
+    return (updated or session)[0]
 
 
 def drive(wrk: str, url: str, seconds: int, cookie: str | None) -> tuple[float, float, float]:
