@@ -6,7 +6,8 @@ returning a short string) beside it, then for ``--rounds`` interleaved rounds se
 
 - ``shipped``: ``gunicorn -c gunicorn.conf.py wsgi:app``, the project's own config (its own
   worker count, its access log on stdout, which goes to /dev/null);
-- ``plain``: ``gunicorn -w 2 wsgi:app``, gunicorn's defaults (sync workers, no access log);
+- ``plain``: ``gunicorn -w 2 wsgi:app`` with an empty config file (gunicorn would otherwise
+  read the project's ``gunicorn.conf.py``), so gunicorn's defaults: sync workers, no access log;
 - ``bare Flask``: ``gunicorn -w 2 hello:app`` from the same venv, the reference;
 - each ``--compare NAME=DIR:MODULE:APP``: another project installed in ``DIR/.venv`` (say a
   baked cookiecutter-flask, ``autoapp:app``), ``gunicorn -w 2 MODULE:APP`` in ``DIR``;
@@ -248,7 +249,10 @@ def main() -> int:
         (scratch / "hello").mkdir()
         (scratch / "hello" / "hello.py").write_text(HELLO)
         gunicorn = str(project / ".venv" / "bin" / "gunicorn")
-        plain = [gunicorn, "--workers", "2"]
+        # gunicorn reads ./gunicorn.conf.py unless given another file: an empty one keeps its
+        # own defaults for the plain servers.
+        (scratch / "empty.conf.py").write_text("")
+        plain = [gunicorn, "--config", str(scratch / "empty.conf.py"), "--workers", "2"]
         reference = Server(
             "bare Flask", [*plain, "hello:app"], scratch / "hello", env, ("/",), "hello"
         )
@@ -268,7 +272,7 @@ def main() -> int:
         for spec in args.compare:
             name, _, where = spec.partition("=")
             folder, module, app = where.split(":")
-            command = [str(Path(folder) / ".venv" / "bin" / "gunicorn"), "--workers", "2"]
+            command = [str(Path(folder) / ".venv" / "bin" / "gunicorn"), *plain[1:]]
             others.append(
                 Server(name, [*command, f"{module}:{app}"], Path(folder), env, ("/",), module)
             )
