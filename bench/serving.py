@@ -197,7 +197,8 @@ def report(
 
     bases = [median_rate(reference, "/")] + [median_rate(other, "/") for other in others]
     names = ["bare"] + [other.name for other in others]
-    extra = "".join(f" {'x ' + name:>{max(8, len(name) + 2)}}" for name in names)
+    widths = [max(8, len(name) + 2) for name in names]
+    extra = "".join(f" {'x ' + name:>{width}}" for name, width in zip(names, widths, strict=True))
     print(f"{'path':<14} {'server':<22} {'req/s':>8}{extra} {'p50 ms':>8} {'p99 ms':>8}")
     for path in PATHS:
         for server in servers:
@@ -208,8 +209,7 @@ def report(
             p50 = statistics.median(server.p50s[key])
             p99 = statistics.median(server.p99s[key])
             ratios = "".join(
-                f" {rate / base:>{max(8, len(name) + 2)}.2f}"
-                for name, base in zip(names, bases, strict=True)
+                f" {rate / base:>{width}.2f}" for base, width in zip(bases, widths, strict=True)
             )
             print(f"{path:<14} {server.name:<22} {rate:8.0f}{ratios} {p50:8.2f} {p99:8.1f}")
     starts = {server.name: cold_start(server) for server in servers}

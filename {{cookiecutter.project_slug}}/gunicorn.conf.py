@@ -68,9 +68,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "50"))
 {%- else %}
 # One worker per CPU with 4 threads: the 2 to 4 requests in flight per CPU that gunicorn's
 # docs suggest (its `workers` setting), with one copy of the app per CPU instead of one per
-# request in flight; more processes than CPUs only add memory and switching. Four threads leave
-# room for requests waiting on I/O, and are few enough that those using the CPU do not queue
-# long behind each other for Python's interpreter lock.
+# request in flight. Threads help requests that wait on I/O; requests that only use the CPU
+# take turns on Python's interpreter lock, so for CPU-heavy pages raise WEB_CONCURRENCY (up to
+# 2 per CPU), not GUNICORN_THREADS.
 workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 {%- endif %}
