@@ -431,17 +431,29 @@ def test_gunicorn_config_checks_and_reads_the_environment(baked, variant, tmp_pa
     checked = run_gunicorn_config(conf, tmp_path)
     assert checked.returncode == 0, output(checked)
     env = {"WEB_CONCURRENCY": "7", "GUNICORN_BIND": "0.0.0.0:9000", "GUNICORN_TIMEOUT": "45"}
-    printed = run_gunicorn_config(conf, tmp_path, env, "--print-config")
-    assert printed.returncode == 0, output(printed)
-    settings = dict(
-        (name.strip(), value.strip())
-        for name, _, value in (line.partition("=") for line in printed.stdout.splitlines())
-    )
+    settings = printed_config(conf, tmp_path, env)
     assert settings["workers"] == "7"
-    assert settings["worker_class"] == "gthread"
     assert settings["bind"] == "['0.0.0.0:9000']"
     assert settings["timeout"] == "45"
     assert settings["accesslog"] == "-"
+    if chosen(variant, "use_socketio"):
+        # Each open live-update socket holds a thread.
+        assert (settings["worker_class"], settings["threads"]) == ("gthread", "50")
+    else:
+        # Sync workers by default (gunicorn.conf.py says why); threads asked for give gthread.
+        assert (settings["worker_class"], settings["threads"]) == ("sync", "1")
+        threaded = printed_config(conf, tmp_path, {"GUNICORN_THREADS": "4"})
+        assert (threaded["worker_class"], threaded["threads"]) == ("gthread", "4")
+
+
+def printed_config(conf: Path, scratch: Path, env: dict[str, str]) -> dict[str, str]:
+    """The settings ``gunicorn --print-config`` shows for ``conf`` in ``env``, name -> value."""
+    printed = run_gunicorn_config(conf, scratch, env, "--print-config")
+    assert printed.returncode == 0, output(printed)
+    return dict(
+        (name.strip(), value.strip())
+        for name, _, value in (line.partition("=") for line in printed.stdout.splitlines())
+    )
 
 
 @parametrize_over(docker_variants())

@@ -13,7 +13,7 @@ below can be changed from the environment, so one file serves a laptop and a ser
 {%- if cookiecutter.use_socketio %}
 ``GUNICORN_THREADS``    threads per worker (default 50; an open live-update socket holds one)
 {%- else %}
-``GUNICORN_THREADS``    threads per worker (default 4)
+``GUNICORN_THREADS``    threads per worker (default 1: sync workers; more: gthread workers)
 {%- endif %}
 ``GUNICORN_TIMEOUT``    seconds a worker may go without answering its heartbeat before it is
                         restarted
@@ -43,15 +43,12 @@ def cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-# gthread workers: each worker process runs its requests on a pool of threads. A request that
-# waits for the database or another service gives the CPU to the others, and an idle keep-alive
-# connection (nginx and Caddy keep theirs open to the app) waits in the worker's poller without
-# holding a thread. A request holds a thread until it is answered, so a client that sends its
-# body slowly holds one: gunicorn's docs ("Deploying Gunicorn") require a buffering proxy in
+# Keep gunicorn behind a buffering proxy, on 127.0.0.1 or a private network: a worker (or, with
+# threads, a thread) is held by its request until the answer is sent, so a client that sends
+# its body slowly holds one, and gunicorn's docs ("Deploying Gunicorn") require such a proxy in
 # front. docker/nginx.conf is one: it reads whole bodies before passing them on and drops
-# clients silent for 30 s. Keep gunicorn on 127.0.0.1 or a private network.
+# clients silent for 30 s.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-worker_class = "gthread"
 {%- if cookiecutter.use_socketio %}
 {%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
 # Events reach sockets on any worker through the message queue (SOCKETIO_MESSAGE_QUEUE).
@@ -62,26 +59,40 @@ workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count()))
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 {%- endif %}
 # Live updates: each open socket (a /tasks/ or /admin/ page) holds a thread for as long as the
-# page is open, so there are many threads (Flask-SocketIO's docs, "Deployment": gunicorn's
-# threaded worker with simple-websocket).
+# page is open, so gthread workers with many threads (Flask-SocketIO's docs, "Deployment":
+# gunicorn's threaded worker with simple-websocket).
+worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "50"))
 {%- else %}
-# One worker per CPU with 4 threads: the 2 to 4 requests in flight per CPU that gunicorn's
-# docs suggest (its `workers` setting), with one copy of the app per CPU instead of one per
-# request in flight. Threads help requests that wait on I/O; requests that only use the CPU
-# take turns on Python's interpreter lock, so for CPU-heavy pages raise WEB_CONCURRENCY (up to
-# 2 per CPU), not GUNICORN_THREADS.
+# Sync workers, one per CPU: each worker process answers one request at a time and closes the
+# connection after it, so the next request goes to whichever worker is free. Not gthread
+# workers: they keep each keep-alive connection they accept (nginx and Caddy keep theirs open
+# to the app), and under load one worker can end up holding all of them while the others sit
+# idle. Measured with wrk's 16 keep-alive connections on 2 workers of 4 threads: in 4 runs of
+# 5, one worker used all the CPU time and the server answered a third of the requests that 2
+# sync workers answer. A request that waits on the database or another service holds its
+# worker: for pages that mostly wait, raise WEB_CONCURRENCY towards gunicorn's 2 per CPU
+# plus 1 (its "How Many Workers?"), or set GUNICORN_THREADS above 1 for gthread workers.
 workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count()))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# gunicorn's own rule, said here so that --print-config shows the worker that runs.
+worker_class = "sync" if threads == 1 else "gthread"
 {%- endif %}
 
-# A worker whose heartbeat is silent for `timeout` seconds (its process is stuck) is killed
-# and replaced. A slow request does not stop the heartbeat: it holds one thread, and the app's
-# own timeouts on its services (database, cache, broker) and the proxy's bound it. On shutdown
-# or reload, workers get `graceful_timeout` seconds to finish the requests they hold.
+# A worker whose heartbeat is silent for `timeout` seconds is killed and replaced.
+{%- if cookiecutter.use_socketio %}
+# A gthread worker's heartbeat goes on while its threads answer, so this catches a stuck
+# process; a slow request holds one thread, and the app's own timeouts on its services
+# (database, cache, broker) and the proxy's bound it.
+{%- else %}
+# A sync worker beats between requests, so one request that runs longer than that is cut off
+# (its client sees the connection close); the app's own timeouts on its services (database,
+# cache, broker) answer 503 long before.
+{%- endif %}
+# On shutdown or reload, workers get `graceful_timeout` seconds to finish their requests.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-# Seconds to hold an idle keep-alive connection; nginx in front reuses its connections.
+# Seconds a gthread worker holds an idle keep-alive connection (sync workers hold none).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 
 # Workers are not restarted after a number of requests (0: off). A new worker builds the app

@@ -1,7 +1,6 @@
 """The core's ``flask`` commands: ``init`` and ``create-admin`` (features add their own)."""
 
 import click
-from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
@@ -45,6 +44,10 @@ def create_admin_command(email: str, password: str) -> None:
     """Create a user with the admin role, or give an existing user that role and password.
 
     The operator vouches for the address: it counts as confirmed."""
+    # Imported here: the app's import (every web worker's start) would compile its rules for
+    # nothing; the forms' Email() validator, too, imports it only when a form is checked.
+    from email_validator import EmailNotValidError, validate_email
+
     if problem := password_problem(password, email):
         raise click.BadParameter(problem, param_hint="--password")
     try:

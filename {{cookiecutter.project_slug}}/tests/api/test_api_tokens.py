@@ -206,9 +206,26 @@ def test_unconfirmed_users_get_403_when_the_setting_is_off(client, make_user):
     assert get_tokens(client, "confirmed@example.com").status_code == 200
 
 
-def test_the_limiter_checks_no_request_but_the_token_endpoint(app):
-    """Flask-Limiter's app-wide before_request hook is off (api/__init__.py): the pages and
-    health probes are not checked against limits they do not have; the token endpoint's own
-    decorator enforces its limit (the tests above)."""
-    hooks = app.before_request_funcs.get(None, [])
-    assert [hook for hook in hooks if getattr(hook, "__self__", None) is limiter] == []
+def test_the_limiter_works_on_no_request_but_the_token_endpoints(app, client):
+    """Flask-Limiter's app-wide before_request hook is off, and its after_request and
+    teardown hooks run for the tokens blueprint only (api/__init__.py): the pages and health
+    probes do no work for limits they do not have; the token endpoint's own decorator
+    enforces its limit (the tests above) and its responses still carry the limit's headers."""
+
+    def limiter_hooks(hooks):
+        return [
+            hook
+            for hook in hooks
+            if limiter in (getattr(hook, "__self__", None), *getattr(hook, "args", ()))
+        ]
+
+    for registry in (app.before_request_funcs, app.after_request_funcs):
+        assert limiter_hooks(registry.get(None, [])) == []
+    assert limiter_hooks(app.teardown_request_funcs.get(None, [])) == []
+    assert len(limiter_hooks(app.after_request_funcs["api_tokens"])) == 1
+    assert len(limiter_hooks(app.teardown_request_funcs["api_tokens"])) == 1
+    response = get_tokens(client, password="wrong password")
+    assert response.status_code == 401
+    assert response.headers["X-RateLimit-Limit"] == "10"
+    assert response.headers["X-RateLimit-Remaining"] == "9"
+    assert "X-RateLimit-Limit" not in client.get("/health/ping").headers

@@ -28,6 +28,10 @@ __all__ = ["API_PREFIX", "RevokedToken", "init_app"]
 #: The API's blueprints, each with its own ``url_prefix`` below :data:`API_PREFIX`.
 blueprints = [tokens_bp, users_bp, notes_bp]
 
+#: The blueprints with a route that has a rate limit (``limiter.limit``): Flask-Limiter's
+#: per-request hooks run for these only (:func:`limit_hooks_to`).
+limited_blueprints = [tokens_bp]
+
 #: Swagger UI's static files, at ``/api/v1/docs/assets/`` (OPENAPI_SWAGGER_UI_URL), and the
 #: page that starts it (``templates/swagger_ui.html``) with its script (``static/``).
 assets_bp = Blueprint(
@@ -56,12 +60,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL", "memory://"))
     jwt.init_app(app)
     limiter.init_app(app)
-    # Flask-Limiter also checks every request of the app in a before_request hook, for
-    # app-wide and default limits. This app has neither: its one limit is the token endpoint's
-    # decorator, which checks that route itself (Flask-Limiter's LimitDecorator). Without the
-    # hook, the pages and health probes pay nothing for the API's limits. Giving the app
-    # default or app-wide limits (RATELIMIT_DEFAULT, RATELIMIT_APPLICATION)? Delete this line.
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    limit_hooks_to(app, limited_blueprints)
     # Before flask-smorest's own blueprint, so that this swagger_ui.html is the one found.
     app.register_blueprint(assets_bp, url_prefix=f"{API_PREFIX}/docs")
     app.register_blueprint(static_bp, url_prefix=f"{API_PREFIX}/docs")
@@ -72,3 +71,31 @@ def init_app(app: Flask) -> None:
         api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix}")
     add_responder(app, lambda error: http_error_response(error) if is_api_request() else None)
     migrations.add_revisions(app, "api", head="0002")
+
+
+def limit_hooks_to(app: Flask, limited: list[Blueprint]) -> None:
+    """Keep Flask-Limiter's per-request work to the requests of ``limited`` blueprints.
+
+    ``limiter.init_app`` hooks every request of the app: a ``before_request`` that checks the
+    app-wide and default limits, an ``after_request`` that adds the ``X-RateLimit-*`` and
+    ``Retry-After`` headers of the limits the request met, and a ``teardown_request`` that
+    clears what it kept for them. This app has no app-wide or default limit: each limit is a
+    route's ``limiter.limit`` decorator, which checks that route itself (Flask-Limiter's
+    ``LimitDecorator``). So the check goes, and the other two hooks move to the blueprints that
+    have such a route; the pages and health probes pay nothing for the API's limits. Giving the
+    app default or app-wide limits (``RATELIMIT_DEFAULT``, ``RATELIMIT_APPLICATION``)? Do not
+    call this.
+    """
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    for hooks in (app.after_request_funcs, app.teardown_request_funcs):
+        # The after_request hook is a functools.partial over the limiter, the teardown one of
+        # its bound methods.
+        own = [
+            hook
+            for hook in hooks[None]
+            if limiter in (getattr(hook, "__self__", None), *getattr(hook, "args", ()))
+        ]
+        for hook in own:
+            hooks[None].remove(hook)
+            for blueprint in limited:
+                hooks.setdefault(blueprint.name, []).append(hook)
