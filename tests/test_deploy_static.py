@@ -15,6 +15,7 @@ marker: ``pytest -m "not groovy_lint"`` leaves it out.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -444,6 +445,49 @@ def test_gunicorn_config_checks_and_reads_the_environment(baked, variant, tmp_pa
         assert (settings["worker_class"], settings["threads"]) == ("sync", "1")
         threaded = printed_config(conf, tmp_path, {"GUNICORN_THREADS": "4"})
         assert (threaded["worker_class"], threaded["threads"]) == ("gthread", "4")
+
+
+@parametrize_over(docker_variants())
+def test_gunicorn_access_lines_follow_gunicorn_access_log(baked, variant, tmp_path):
+    """One JSON access line a request by default, none with ``GUNICORN_ACCESS_LOG=off``, which
+    docker-compose.yml sets for the app behind its proxy (the proxy writes that line)."""
+    project = baked.get(variant).project_path
+    services = yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
+    assert services["web"]["environment"]["GUNICORN_ACCESS_LOG"] == "${GUNICORN_ACCESS_LOG:-off}"
+    for setting, expected in (("on", 1), ("off", 0)):
+        lines = log_lines_of_one_request(project, tmp_path / setting, setting)
+        access = [line for line in lines if line["logger"] == "gunicorn.access"]
+        assert len(access) == expected, lines
+        assert all((line["path"], line["status"]) == ("/ping", 200) for line in access)
+        assert any(line["logger"] == "gunicorn.error" for line in lines), "no JSON log at all"
+
+
+def log_lines_of_one_request(project: Path, scratch: Path, access_log: str) -> list[dict]:
+    """The JSON lines gunicorn, with the bake's gunicorn.conf.py and ``GUNICORN_ACCESS_LOG`` set
+    to ``access_log``, writes while the stub app answers one ``GET /ping``, then stops."""
+    scratch.mkdir(parents=True)
+    (scratch / "deploy_check_app.py").write_text(STUB_APP, encoding="utf-8")
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(scratch),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_ACCESS_LOG": access_log,
+    }
+    with open(scratch / "out.log", "wb") as out:
+        server = subprocess.Popen(
+            [gunicorn(), "-c", str(project / "gunicorn.conf.py"), "deploy_check_app:app"],
+            cwd=project, env=env, start_new_session=True, stdout=out, stderr=out,
+        )  # fmt: skip
+        try:
+            wait_for_port(port, server, "gunicorn")
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=10) as response:
+                assert response.status == 200
+        finally:
+            close_all([], [server])
+    text = (scratch / "out.log").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
 
 def printed_config(conf: Path, scratch: Path, env: dict[str, str]) -> dict[str, str]:

@@ -540,9 +540,11 @@ def websocket_handshake(*args: str, origin: str) -> int:
 
 def test_caddy_serves_https_in_front_of_gunicorn(initialized, database_env, variant, tmp_path):
     """The compose pair for real, without Docker: docker/Caddyfile in front of gunicorn with
-    gunicorn.conf.py and the production config, set as docker-compose.yml sets them. A client at
-    127.0.0.2 gets HTTPS with the app's headers and Secure cookies, is redirected from HTTP, and
-    every line gunicorn writes is JSON, its access line naming that client and the request's id."""
+    gunicorn.conf.py and the production config, set as docker-compose.yml sets them, but with
+    gunicorn's access lines on (GUNICORN_ACCESS_LOG, which compose turns off, defaults to on
+    elsewhere). A client at 127.0.0.2 gets HTTPS with the app's headers and Secure cookies, is
+    redirected from HTTP, and every line gunicorn writes is JSON, its access line naming that
+    client and the request's id, which Caddy's own access line holds too."""
     if not complete(variant)["use_docker"]:
         assert not (initialized / "docker").exists()
         return

@@ -20,6 +20,7 @@ below can be changed from the environment, so one file serves a laptop and a ser
 ``GUNICORN_LOG_LEVEL``  gunicorn's own log level (the app's is ``FLASK_LOG_LEVEL``)
 ``GUNICORN_LOG_FORMAT`` ``json`` (default: one JSON object per line, like the production app's
                         lines) or ``text`` (gunicorn's own formats)
+``GUNICORN_ACCESS_LOG`` ``on`` (default) or ``off``: a line for each request answered
 
 and, less often, ``GUNICORN_GRACEFUL_TIMEOUT``, ``GUNICORN_KEEPALIVE``, ``GUNICORN_MAX_REQUESTS``,
 ``GUNICORN_MAX_REQUESTS_JITTER`` and ``GUNICORN_CONTROL_SOCKET`` (all explained below).
@@ -142,8 +143,12 @@ def on_exit(server: object) -> None:
 {%- endif %}
 
 
-# Access and error logs to stdout/stderr, where Docker and systemd collect them.
-accesslog = "-"
+# Access and error logs to stdout/stderr, where Docker and systemd collect them. Behind Caddy or
+# nginx, which write a line for each request themselves (with its id), gunicorn's would say it
+# twice: GUNICORN_ACCESS_LOG=off drops them (docker-compose.yml sets it). Writing the JSON line
+# cost about a tenth of a health probe's time here (bench/serving.py).
+access_log_on = os.environ.get("GUNICORN_ACCESS_LOG", "on") != "off"
+accesslog = "-" if access_log_on else None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Client address (the proxy's X-Forwarded-For, through the app's ProxyFix), request, status,
@@ -201,7 +206,13 @@ if os.environ.get("GUNICORN_LOG_FORMAT", "json") == "json":
         },
         "root": {"level": "WARNING", "handlers": ["error"]},
         "loggers": {
-            "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+            # With a logconfig_dict gunicorn sends access records even when accesslog is None:
+            # the level is what drops them when the access log is off.
+            "gunicorn.access": {
+                "level": "INFO" if access_log_on else "WARNING",
+                "handlers": ["access"],
+                "propagate": False,
+            },
             "gunicorn.error": {
                 "level": loglevel.upper(),
                 "handlers": ["error"],
