@@ -6,6 +6,7 @@ Swagger UI (``/api/v1/docs``). Swagger UI's JavaScript and CSS are served by :da
 from the flask-swagger-ui package, so the docs need no CDN.
 """
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import flask_swagger_ui
@@ -73,7 +74,7 @@ def init_app(app: Flask) -> None:
     migrations.add_revisions(app, "api", head="0002")
 
 
-def limit_hooks_to(app: Flask, limited: list[Blueprint]) -> None:
+def limit_hooks_to(app: Flask, limited: Sequence[Blueprint]) -> None:
     """Keep Flask-Limiter's per-request work to the requests of ``limited`` blueprints.
 
     ``limiter.init_app`` hooks every request of the app: a ``before_request`` that checks the
