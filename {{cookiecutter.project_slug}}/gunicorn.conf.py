@@ -73,7 +73,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "50"))
 # 5, one worker used all the CPU time and the server answered a third of the requests that 2
 # sync workers answer. A request that waits on the database or another service holds its
 # worker: for pages that mostly wait, raise WEB_CONCURRENCY towards gunicorn's 2 per CPU
-# plus 1 (its "How Many Workers?"), or set GUNICORN_THREADS above 1 for gthread workers.
+# plus 1 (its "How Many Workers?"), or set GUNICORN_THREADS above 1 for gthread workers,
+# uneven share of keep-alive connections and all.
 workers = int(os.environ.get("WEB_CONCURRENCY", cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # gunicorn's own rule, said here so that --print-config shows the worker that runs.
