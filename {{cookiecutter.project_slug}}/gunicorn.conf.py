@@ -94,7 +94,11 @@ worker_class = "sync" if threads == 1 else "gthread"
 # On shutdown or reload, workers get `graceful_timeout` seconds to finish their requests.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+{%- if cookiecutter.use_socketio %}
+# Seconds a worker holds an idle keep-alive connection; nginx in front reuses its connections.
+{%- else %}
 # Seconds a gthread worker holds an idle keep-alive connection (sync workers hold none).
+{%- endif %}
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 
 # Workers are not restarted after a number of requests (0: off). A new worker builds the app
