@@ -6,6 +6,8 @@ returning a short string) beside it, then for ``--rounds`` interleaved rounds se
 
 - ``shipped``: ``gunicorn -c gunicorn.conf.py wsgi:app``, the project's own config (its own
   worker count, its access log on stdout, which goes to /dev/null);
+- ``shipped, log off``: the same with ``GUNICORN_ACCESS_LOG=off``, as docker-compose.yml runs
+  it behind Caddy or nginx (which write the access line instead);
 - ``plain``: ``gunicorn -w 2 wsgi:app`` with an empty config file (gunicorn would otherwise
   read the project's ``gunicorn.conf.py``), so gunicorn's defaults: sync workers, no access log;
 - ``bare Flask``: ``gunicorn -w 2 hello:app`` from the same venv, the reference;
@@ -262,6 +264,14 @@ def main() -> int:
                 [gunicorn, "-c", "gunicorn.conf.py", "wsgi:app"],
                 project,
                 env,
+                PATHS,
+                "wsgi",
+            ),
+            Server(
+                "shipped, log off",
+                [gunicorn, "-c", "gunicorn.conf.py", "wsgi:app"],
+                project,
+                {**env, "GUNICORN_ACCESS_LOG": "off"},
                 PATHS,
                 "wsgi",
             ),

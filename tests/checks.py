@@ -641,7 +641,11 @@ STUB_APP = """\
 def app(environ, start_response):
     # Reads the whole body first, as Flask does for a form or JSON.
     environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-    start_response("200 OK", [("Content-Type", "text/plain")])
+    # Sends the request's id back, as the app does, for the access line to log.
+    headers = [("Content-Type", "text/plain")]
+    if "HTTP_X_REQUEST_ID" in environ:
+        headers.append(("X-Request-ID", environ["HTTP_X_REQUEST_ID"]))
+    start_response("200 OK", headers)
     return [b"ok"]
 """
 

@@ -461,22 +461,56 @@ def test_gunicorn_config_checks_and_reads_the_environment(baked, variant, tmp_pa
 
 @parametrize_over(docker_variants())
 def test_gunicorn_access_lines_follow_gunicorn_access_log(baked, variant, tmp_path):
-    """One JSON access line a request by default, none with ``GUNICORN_ACCESS_LOG=off``, which
-    docker-compose.yml sets for the app behind its proxy (the proxy writes that line)."""
+    """One access line a request by default, none with ``GUNICORN_ACCESS_LOG=off``, which
+    docker-compose.yml sets for the app behind its proxy (the proxy writes that line). The JSON
+    line (the default format) carries the request's fields, typed; the text one is gunicorn's
+    ``access_log_format``."""
     project = baked.get(variant).project_path
     services = yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
     assert services["web"]["environment"]["GUNICORN_ACCESS_LOG"] == "${GUNICORN_ACCESS_LOG:-off}"
-    for setting, expected in (("on", 1), ("off", 0)):
-        lines = log_lines_of_one_request(project, tmp_path / setting, setting)
-        access = [line for line in lines if line["logger"] == "gunicorn.access"]
-        assert len(access) == expected, lines
-        assert all((line["path"], line["status"]) == ("/ping", 200) for line in access)
-        assert any(line["logger"] == "gunicorn.error" for line in lines), "no JSON log at all"
+    for log_format in ("json", "text"):
+        for setting in ("on", "off"):
+            env = {"GUNICORN_ACCESS_LOG": setting, "GUNICORN_LOG_FORMAT": log_format}
+            text = output_of_one_request(project, tmp_path / log_format / setting, env)
+            lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+            if log_format == "text":
+                assert lines == [], text
+                access = [line for line in text.splitlines() if "GET /ping?q=1" in line]
+                assert len(access) == (setting == "on"), text
+                assert all(REQUEST_ID in line and "deploy-check" in line for line in access)
+                continue
+            access = [line for line in lines if line["logger"] == "gunicorn.access"]
+            assert any(line["logger"] == "gunicorn.error" for line in lines), "no JSON log at all"
+            if setting == "off":
+                assert access == [], lines
+                continue
+            assert len(access) == 1, lines
+            (line,) = access
+            assert line["message"] == '127.0.0.1 "GET /ping?q=1" 200 %dms' % line["duration_ms"]
+            assert line["duration_ms"] >= 0
+            fields = {name: line[name] for name in ACCESS_FIELDS if name != "duration_ms"}
+            assert fields == {
+                "remote_addr": "127.0.0.1",
+                "request_id": REQUEST_ID,
+                "method": "GET",
+                "path": "/ping",
+                "status": 200,
+                "bytes": 2,
+                "user_agent": "deploy-check",
+            }
 
 
-def log_lines_of_one_request(project: Path, scratch: Path, access_log: str) -> list[dict]:
-    """The JSON lines gunicorn, with the bake's gunicorn.conf.py and ``GUNICORN_ACCESS_LOG`` set
-    to ``access_log``, writes while the stub app answers one ``GET /ping``, then stops."""
+REQUEST_ID = "0123456789abcdef0123456789abcdef"
+#: The fields of the JSON access line (gunicorn.conf.py's JsonAccessLogger).
+ACCESS_FIELDS = (
+    "remote_addr", "request_id", "method", "path", "status", "bytes", "duration_ms", "user_agent",
+)  # fmt: skip
+
+
+def output_of_one_request(project: Path, scratch: Path, settings: dict[str, str]) -> str:
+    """What gunicorn, with the bake's gunicorn.conf.py and the environment ``settings``, writes
+    (stdout and stderr) while the stub app answers one ``GET /ping?q=1`` with a request id and
+    a user agent, then stops."""
     scratch.mkdir(parents=True)
     (scratch / "deploy_check_app.py").write_text(STUB_APP, encoding="utf-8")
     port = free_port()
@@ -485,8 +519,10 @@ def log_lines_of_one_request(project: Path, scratch: Path, access_log: str) -> l
         "PYTHONPATH": str(scratch),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
-        "GUNICORN_ACCESS_LOG": access_log,
+        **settings,
     }
+    headers = {"User-Agent": "deploy-check", "X-Request-ID": REQUEST_ID}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/ping?q=1", headers=headers)
     with open(scratch / "out.log", "wb") as out:
         server = subprocess.Popen(
             [gunicorn(), "-c", str(project / "gunicorn.conf.py"), "deploy_check_app:app"],
@@ -494,12 +530,11 @@ def log_lines_of_one_request(project: Path, scratch: Path, access_log: str) -> l
         )  # fmt: skip
         try:
             wait_for_port(port, server, "gunicorn")
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=10) as response:
                 assert response.status == 200
         finally:
             close_all([], [server])
-    text = (scratch / "out.log").read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    return (scratch / "out.log").read_text(encoding="utf-8")
 
 
 def printed_config(conf: Path, scratch: Path, env: dict[str, str]) -> dict[str, str]:
