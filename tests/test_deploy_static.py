@@ -486,7 +486,7 @@ def test_gunicorn_access_lines_follow_gunicorn_access_log(baked, variant, tmp_pa
                 continue
             assert len(access) == 1, lines
             (line,) = access
-            assert line["message"] == '127.0.0.1 "GET /ping?q=1" 200 %dms' % line["duration_ms"]
+            assert line["message"] == f'127.0.0.1 "GET /ping?q=1" 200 {line["duration_ms"]}ms'
             assert line["duration_ms"] >= 0
             fields = {name: line[name] for name in ACCESS_FIELDS if name != "duration_ms"}
             assert fields == {
