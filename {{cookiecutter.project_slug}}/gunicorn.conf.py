@@ -154,8 +154,9 @@ def on_exit(server: object) -> None:
 
 # Access and error logs to stdout/stderr, where Docker and systemd collect them. Behind Caddy or
 # nginx, which write a line for each request themselves (with its id), gunicorn's would say it
-# twice: GUNICORN_ACCESS_LOG=off drops them (docker-compose.yml sets it). Writing the JSON line
-# cost about a tenth of a health probe's time here (bench/serving.py).
+# twice: GUNICORN_ACCESS_LOG=off drops them (docker-compose.yml sets it). Each JSON line costs
+# the worker some CPU (JsonAccessLogger below), most noticeable on cheap requests such as health
+# probes; off, next to nothing.
 access_log_on = os.environ.get("GUNICORN_ACCESS_LOG", "on") != "off"
 accesslog = "-" if access_log_on else None
 errorlog = "-"
@@ -173,9 +174,9 @@ class JsonAccessLogger(Logger):
     gunicorn's own ``access`` builds every atom of ``access_log_format`` (each request and
     response header and each environ key, escaped) for each request, and with a
     ``logconfig_dict`` it does so even with the access log off. This one reads only the fields
-    it logs, and nothing when ``gunicorn.access`` drops INFO records: about a third less time a
-    line, and nearly nothing with the log off (``bench/serving.py``). gunicorn's ``logger_class``
-    setting documents replacing the logger this way.
+    it logs, and nothing when ``gunicorn.access`` drops INFO records: measured in-process, half
+    the time a line, and almost none with the log off. gunicorn's ``logger_class`` setting
+    documents replacing the logger this way.
     """
 
     def access(
