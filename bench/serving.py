@@ -258,23 +258,11 @@ def main() -> int:
         reference = Server(
             "bare Flask", [*plain, "hello:app"], scratch / "hello", env, ("/",), "hello"
         )
+        shipped = [gunicorn, "-c", "gunicorn.conf.py", "wsgi:app"]
+        log_off = {**env, "GUNICORN_ACCESS_LOG": "off"}
         servers = [
-            Server(
-                "shipped",
-                [gunicorn, "-c", "gunicorn.conf.py", "wsgi:app"],
-                project,
-                env,
-                PATHS,
-                "wsgi",
-            ),
-            Server(
-                "shipped, log off",
-                [gunicorn, "-c", "gunicorn.conf.py", "wsgi:app"],
-                project,
-                {**env, "GUNICORN_ACCESS_LOG": "off"},
-                PATHS,
-                "wsgi",
-            ),
+            Server("shipped", shipped, project, env, PATHS, "wsgi"),
+            Server("shipped, log off", shipped, project, log_off, PATHS, "wsgi"),
             Server("plain (-w 2)", [*plain, "wsgi:app"], project, env, PATHS, "wsgi"),
             reference,
         ]

@@ -487,9 +487,8 @@ def test_gunicorn_access_lines_follow_gunicorn_access_log(baked, variant, tmp_pa
             assert len(access) == 1, lines
             (line,) = access
             assert line["message"] == f'127.0.0.1 "GET /ping?q=1" 200 {line["duration_ms"]}ms'
-            assert line["duration_ms"] >= 0
-            fields = {name: line[name] for name in ACCESS_FIELDS if name != "duration_ms"}
-            assert fields == {
+            assert isinstance(line["duration_ms"], int) and line["duration_ms"] >= 0
+            expected = {
                 "remote_addr": "127.0.0.1",
                 "request_id": REQUEST_ID,
                 "method": "GET",
@@ -498,13 +497,10 @@ def test_gunicorn_access_lines_follow_gunicorn_access_log(baked, variant, tmp_pa
                 "bytes": 2,
                 "user_agent": "deploy-check",
             }
+            assert {name: line.get(name) for name in expected} == expected, line
 
 
 REQUEST_ID = "0123456789abcdef0123456789abcdef"
-#: The fields of the JSON access line (gunicorn.conf.py's JsonAccessLogger).
-ACCESS_FIELDS = (
-    "remote_addr", "request_id", "method", "path", "status", "bytes", "duration_ms", "user_agent",
-)  # fmt: skip
 
 
 def output_of_one_request(project: Path, scratch: Path, settings: dict[str, str]) -> str:

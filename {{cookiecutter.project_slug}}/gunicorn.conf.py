@@ -168,6 +168,10 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o)s'
 
 
+#: The unit of the access line's ``duration_ms``.
+MILLISECOND = timedelta(milliseconds=1)
+
+
 class JsonAccessLogger(Logger):
     """gunicorn's logger, whose access records carry their fields for the JSON formatter.
 
@@ -203,7 +207,7 @@ class JsonAccessLogger(Logger):
                 (value for name, value in resp.headers if name.lower() == "x-request-id"), None
             )
             status = int(str(resp.status).split(None, 1)[0])
-            milliseconds = request_time // timedelta(milliseconds=1)
+            milliseconds = request_time // MILLISECOND
             fields = {
                 "remote_addr": environ.get("REMOTE_ADDR"),
                 "request_id": request_id,
