@@ -65,17 +65,24 @@ def test_without_a_dsn_nothing_is_set_up(make_app):
 def test_an_unhandled_error_is_sent_with_the_request_id_and_no_personal_data(make_app, ingest):
     app = make_app(SENTRY_DSN=ingest.dsn)
     assert sentry_sdk.get_client().dsn == ingest.dsn
+    # Made now, so that the only way into an event is through the request or the view's frame
+    # (the source lines around a frame are sent too).
+    cookie, token, password, email = (secrets.token_hex(8) for _ in range(4))
 
-    @app.get("/boom")
+    @app.post("/boom")
     def boom():
+        # Locals are sent but for those named like a credential or an address.
+        user_password, user_email = password, f"{email}@example.com"  # noqa: F841
         raise RuntimeError("forced for the test")
 
-    # Made now, so that the only way into an event is through the request (the source lines
-    # around a frame are sent too).
-    cookie, token = secrets.token_hex(8), secrets.token_hex(8)
-    response = app.test_client().get(
+    response = app.test_client().post(
         "/boom?x=1",
-        headers={"Cookie": f"session={cookie}", "Authorization": f"Bearer {token}"},
+        data={"password": password},
+        headers={
+            "Cookie": f"session={cookie}",
+            "Authorization": f"Bearer {token}",
+            "X-Forwarded-For": "198.51.100.7",
+        },
         environ_base={"REMOTE_ADDR": "203.0.113.9"},
     )
     assert response.status_code == 500
@@ -90,9 +97,10 @@ def test_an_unhandled_error_is_sent_with_the_request_id_and_no_personal_data(mak
     assert event["tags"]["request_id"] == response.headers["X-Request-ID"]
     assert event["environment"] == "testing"
     assert event["release"].startswith(f"{DISTRIBUTION}@")
-    # No personal data: no cookie, token or client address leaves the app.
+    assert event["request"]["method"] == "POST"
+    # No personal data: no cookie, token, form field, local or client address leaves the app.
     sent = json.dumps(event)
-    for secret in (cookie, token, "203.0.113.9"):
+    for secret in (cookie, token, password, email, "203.0.113.9", "198.51.100.7"):
         assert secret not in sent
 
 

@@ -6,11 +6,15 @@ set up and nothing is sent.
 
 Each event carries the release (this distribution's version), the environment (the config's
 name), and the request's id as the tag ``request_id`` (the ``X-Request-ID`` the client got
-back, and the one on the request's log lines). sentry-sdk's default for personal data stays:
-no cookies, client addresses, user names or request bodies leave the app (Sentry's "Data
-Collected" docs).
+back, and the one on the request's log lines).
+
+No personal data leaves the app: no user, client address, cookie, request body, query
+parameter of a database statement{% if cookiecutter.celery_broker != "none" %} or task argument{% endif %}. sentry-sdk 3 collects most of these by
+default, so :data:`DATA_COLLECTION` turns them off (Sentry's "Data Collection" spec,
+https://develop.sentry.dev/sdk/foundations/client/data-collection/).
 """
 
+import logging
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as distribution_version
 
@@ -20,17 +24,50 @@ from flask import Flask
 from sentry_sdk.integrations.celery import CeleryIntegration
 {%- endif %}
 from sentry_sdk.integrations.flask import FlaskIntegration
+from sentry_sdk.integrations.logging import LoggingIntegration
 from sentry_sdk.integrations.sqlalchemy import SqlalchemyIntegration
-from sentry_sdk.types import Event, Hint
+from sentry_sdk.types import DataCollectionUserOptions, Event, Hint
 
 from .. import config
 from ..logging import request_id
 from .settings import Settings
 
-__all__ = ["DISTRIBUTION", "add_request_id", "init_app", "release"]
+__all__ = [
+    "DATA_COLLECTION",
+    "DISTRIBUTION",
+    "PERSONAL_LOG_FIELDS",
+    "before_send",
+    "init_app",
+    "release",
+]
 
 #: The distribution whose version is the release.
 DISTRIBUTION = "{{ cookiecutter.project_slug }}"
+
+#: sentry-sdk's ``data_collection``: what its integrations may attach to an event.
+DATA_COLLECTION: DataCollectionUserOptions = {
+    # The signed-in user and the client's address.
+    "user_info": False,
+    "cookies": {"mode": "off"},
+    # Forms carry passwords and e-mail addresses.
+    "http_bodies": [],
+    # Headers stay but for those named like a credential (sentry-sdk's own list: auth, token,
+    # session, ...) and the proxy headers, which carry the client's address.
+    "http_headers": {"request": {"mode": "denylist", "terms": ["forwarded", "real-ip"]}},
+    # The values bound into SQL statements (e-mail addresses, password hashes).
+    "database_query_data": False,
+{%- if cookiecutter.celery_broker != "none" %}
+    # A task's arguments (the e-mail tasks get addresses).
+    "queues": False,
+{%- endif %}
+    # A frame's local variables, but for those named like a credential, an e-mail address or an
+    # e-mail message (which holds its recipient and, for a password reset, a link that logs in).
+    "stack_frame_variables": {"mode": "denylist", "terms": ["mail", "message"]},
+}
+
+#: The fields of the app's log records that name a person: the signed-in user and the client's
+#: address. :func:`before_send` drops them from an event.
+PERSONAL_LOG_FIELDS = ("user_id", "remote_addr")
 
 
 def release() -> str | None:
@@ -42,13 +79,18 @@ def release() -> str | None:
         return None
 
 
-def add_request_id(event: Event, hint: Hint) -> Event:
-    """sentry-sdk's ``before_send``: tag the event with the current request's id, if any.
+def before_send(event: Event, hint: Hint) -> Event:
+    """sentry-sdk's ``before_send``: tag the event with the current request's id, if any, and
+    drop the personal fields of :data:`PERSONAL_LOG_FIELDS` from its ``extra``.
 
-    Returns the event itself (sentry-sdk drops an event for which this returns ``None``).
+    An event made from a log record gets the record's extra attributes as its ``extra``, and
+    every record carries the fields of the app's logging (``..logging.FIELDS``). Returns the
+    event itself (sentry-sdk drops an event for which this returns ``None``).
     """
     if (current := request_id()) is not None:
         event.setdefault("tags", {})["request_id"] = current
+    for name in PERSONAL_LOG_FIELDS:
+        event.get("extra", {}).pop(name, None)
     return event
 
 
@@ -66,12 +108,14 @@ def init_app(app: Flask) -> None:
         dsn=dsn,
         environment=app.config["SENTRY_ENVIRONMENT"] or app.config["CONFIG_NAME"],
         release=app.config["SENTRY_RELEASE"] or release(),
-        # No personal data: send_default_pii is left at its default, off (newer releases
-        # replace that setting with data_collection, whose default is the same).
+        data_collection=DATA_COLLECTION,
         traces_sample_rate=app.config["SENTRY_TRACES_SAMPLE_RATE"],
-        before_send=add_request_id,
+        before_send=before_send,
         integrations=[
             FlaskIntegration(),
+            # sentry-sdk 3 sends no event for a logged record unless asked: the app's handler of
+            # unhandled errors logs them, and a job's failure is logged, at ERROR.
+            LoggingIntegration(event_level=logging.ERROR),
             SqlalchemyIntegration(),
 {%- if cookiecutter.celery_broker != "none" %}
             CeleryIntegration(),
