@@ -202,6 +202,48 @@ def uncovered_pairs(variants: Iterable[dict], names: Iterable[str] = SPACE) -> s
     return valid_pairs(names) - seen
 
 
+def split_across(
+    variants: list[dict], settings: tuple[str, ...], names: Iterable[str] = SPACE
+) -> list[tuple[str, ...]]:
+    """The settings of a harness knob (say the browser suite's widths) each of ``variants`` runs
+    with: all of them for the default, one for each other variant, plus any needed so that every
+    value an option of ``names`` takes in ``variants`` meets every setting somewhere (a 2-way
+    cover of the knob against the options, at about ``1/len(settings)`` of the cost of running
+    every setting everywhere). Returns one tuple per variant, in order."""
+    names = list(names)
+
+    def values(variant: dict) -> set[tuple[str, str]]:
+        full = complete(variant)
+        return {(name, value_key(full[name])) for name in names}
+
+    needed = {(value, setting) for v in variants for value in values(v) for setting in settings}
+    chosen: list[tuple[str, ...]] = []
+    for index, variant in enumerate(variants):
+        held = values(variant)
+        if not minimal(variant):
+            picks = settings
+        else:
+            # The setting that meets the most values not yet met; ties go round in turn.
+            picks = (
+                max(
+                    settings,
+                    key=lambda s: (
+                        sum((value, s) in needed for value in held),
+                        -((settings.index(s) - index) % len(settings)),
+                    ),
+                ),
+            )
+        needed -= {(value, setting) for value in held for setting in picks}
+        chosen.append(picks)
+    for value, setting in sorted(needed):
+        if (value, setting) not in needed:  # met by a variant given a setting just above
+            continue
+        index = next(i for i, variant in enumerate(variants) if value in values(variant))
+        chosen[index] += (setting,)
+        needed -= {(held, setting) for held in values(variants[index])}
+    return chosen
+
+
 def combinations(names: Iterable[str] = FEATURES) -> list[dict]:
     """Every valid, distinct combination of the values of ``names``, the other options at their
     defaults (complete dicts, canonical: an ignored answer at its default)."""

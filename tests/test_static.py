@@ -13,7 +13,16 @@ import pytest
 
 import checks
 from conftest import CHOICES, python_for, variant_id
-from option_space import DEFAULT_PACKAGE, complete, one_at_a_time
+from option_space import (
+    DEFAULT_PACKAGE,
+    SPACE,
+    complete,
+    covering_array,
+    minimal,
+    one_at_a_time,
+    split_across,
+    value_key,
+)
 
 # The default, then every other value of each option on its own and awkward identity answers.
 # The static level (test_exhaustive.py) bakes a 3-way covering array and renders every
@@ -33,6 +42,30 @@ variants = pytest.mark.parametrize("variant", VARIANTS, ids=[variant_id(v) for v
 
 def answer(result, name: str):
     return result.context[name]
+
+
+def test_a_knob_split_across_the_covering_array_meets_every_option_value():
+    """The variant level runs the browser suite at one width a variant (both on the default):
+    every option value must still meet every width."""
+    variants = [minimal(v) for v in covering_array()]
+    settings = ("phone", "desktop")
+    chosen = split_across(variants, settings)
+    met = {
+        (name, value_key(complete(variant)[name]), setting)
+        for variant, picks in zip(variants, chosen, strict=True)
+        for name in SPACE
+        for setting in picks
+    }
+    needed = {
+        (name, value_key(complete(variant)[name]), setting)
+        for variant in variants
+        for name in SPACE
+        for setting in settings
+    }
+    assert met == needed
+    assert chosen[variants.index({})] == settings
+    assert all(picks for picks in chosen)
+    assert sum(map(len, chosen)) <= 0.6 * len(settings) * len(variants)
 
 
 def test_variants_cover_every_choice():
