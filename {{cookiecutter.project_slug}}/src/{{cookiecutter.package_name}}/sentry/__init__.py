@@ -1,16 +1,20 @@
 """Error tracking with Sentry (sentry-sdk).
 
-Every unhandled exception of a request{% if cookiecutter.celery_broker != "none" %} or a Celery task{% endif %}, and every record logged at
-ERROR, becomes an event sent to the project that ``SENTRY_DSN`` names. Without a DSN nothing is
-set up and nothing is sent.
+{% if cookiecutter.celery_broker != "none" -%}
+Every unhandled exception of a request or a Celery task, and every record logged at ERROR,
+{% else -%}
+Every unhandled exception of a request, and every record logged at ERROR,
+{% endif -%}
+becomes an event sent to the project that ``SENTRY_DSN`` names. Without a DSN nothing is set up
+and nothing is sent.
 
 Each event carries the release (this distribution's version), the environment (the config's
 name), and the request's id as the tag ``request_id`` (the ``X-Request-ID`` the client got
 back, and the one on the request's log lines).
 
-No personal data leaves the app: no user, client address, cookie, request body, query
-parameter of a database statement{% if cookiecutter.celery_broker != "none" %} or task argument{% endif %}. sentry-sdk 3 collects most of these by
-default, so :data:`DATA_COLLECTION` turns them off (Sentry's "Data Collection" spec,
+No personal data leaves the app: no user, client address, cookie, request body{% if cookiecutter.celery_broker != "none" %}, task argument{% endif %}
+or value bound into an SQL statement. sentry-sdk 3 collects most of these by default, so
+:data:`DATA_COLLECTION` turns them off (Sentry's "Data Collection" spec,
 https://develop.sentry.dev/sdk/foundations/client/data-collection/).
 """
 
