@@ -15,11 +15,13 @@ from {{ cookiecutter.package_name }}.sentry import DISTRIBUTION
 
 
 class Ingest(ThreadingHTTPServer):
-    """Receives envelopes at ``/api/<project>/envelope/``; :attr:`events` holds each event."""
+    """Receives envelopes at ``/api/<project>/envelope/``; :attr:`events` holds each event,
+    :attr:`types` the type of every item received."""
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), IngestHandler)
         self.events: list[dict] = []
+        self.types: list[str] = []
         self.dsn = f"http://public@127.0.0.1:{self.server_port}/1"
 
 
@@ -33,7 +35,8 @@ class IngestHandler(BaseHTTPRequestHandler):
         # An envelope: a header line, then (item header, payload) line pairs.
         lines = body.split(b"\n")[1:]
         for header, payload in zip(lines[::2], lines[1::2], strict=False):
-            if json.loads(header).get("type") == "event":
+            self.server.types.append(kind := json.loads(header).get("type"))
+            if kind == "event":
                 self.server.events.append(json.loads(payload))
         self.send_response(200)
         self.end_headers()
@@ -76,7 +79,7 @@ def test_an_unhandled_error_is_sent_with_the_request_id_and_no_personal_data(mak
         raise RuntimeError("forced for the test")
 
     response = app.test_client().post(
-        "/boom?x=1",
+        f"/boom?token={token}",
         data={"password": password},
         headers={
             "Cookie": f"session={cookie}",
@@ -102,6 +105,8 @@ def test_an_unhandled_error_is_sent_with_the_request_id_and_no_personal_data(mak
     sent = json.dumps(event)
     for secret in (cookie, token, password, email, "203.0.113.9", "198.51.100.7"):
         assert secret not in sent
+    # Nor do the log lines: no Sentry logs, only the error's event.
+    assert "log" not in ingest.types, ingest.types
 
 
 def test_an_error_logged_outside_a_request_is_sent_without_a_request_id(make_app, ingest):

@@ -64,9 +64,10 @@ DATA_COLLECTION: DataCollectionUserOptions = {
     # A task's arguments (the e-mail tasks get addresses).
     "queues": False,
 {%- endif %}
-    # A frame's local variables, but for those named like a credential, an e-mail address or an
-    # e-mail message (which holds its recipient and, for a password reset, a link that logs in).
-    "stack_frame_variables": {"mode": "denylist", "terms": ["mail", "message"]},
+    # A frame's local variables, but for those named like a credential, an e-mail address, an
+    # e-mail message (it holds its recipient and, for a password reset, a link that logs in) or
+    # a request (Flask's frames hold it as ``req``, whose repr is the URL with its query string).
+    "stack_frame_variables": {"mode": "denylist", "terms": ["mail", "message", "req"]},
 }
 
 #: The fields of the app's log records that name a person: the signed-in user and the client's
@@ -118,8 +119,10 @@ def init_app(app: Flask) -> None:
         integrations=[
             FlaskIntegration(),
             # sentry-sdk 3 sends no event for a logged record unless asked: the app's handler of
-            # unhandled errors logs them, and a job's failure is logged, at ERROR.
-            LoggingIntegration(event_level=logging.ERROR),
+            # unhandled errors logs them, and a job's failure is logged, at ERROR. Its default
+            # sends every record from INFO up as a Sentry log, each with the client's address:
+            # level=None sends none (the log lines go to stdout, see ..logging).
+            LoggingIntegration(level=None, event_level=logging.ERROR),
             SqlalchemyIntegration(),
 {%- if cookiecutter.celery_broker != "none" %}
             CeleryIntegration(),
