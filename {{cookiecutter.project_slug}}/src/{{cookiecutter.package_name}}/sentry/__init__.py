@@ -52,7 +52,9 @@ DISTRIBUTION = "{{ cookiecutter.project_slug }}"
 DATA_COLLECTION: DataCollectionUserOptions = {
     # The signed-in user and the client's address.
     "user_info": False,
-    "cookies": {"mode": "off"},
+    # "terms" is optional, but sentry-sdk spells that with typing.NotRequired, which mypy
+    # cannot see when it checks for Python 3.10.
+    "cookies": {"mode": "off", "terms": []},
     # Forms carry passwords and e-mail addresses.
     "http_bodies": [],
     # Headers stay but for those named like a credential (sentry-sdk's own list: auth, token,
