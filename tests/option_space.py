@@ -50,7 +50,7 @@ AWKWARD_IDENTITY = {"project_name": 'Notes "API" d\'Été', "description": 'Note
 #: interpreter): covered pairwise, not in every combination.
 PAIRWISE_ONLY = ("python_version", "open_source_license")
 #: Options whose values reach only files that the static levels check in every combination
-#: (LICENSE, pyproject's ``license``, a README line): the variant level installs each value
+#: (LICENSE, pyproject's ``license``, a README sentence): the variant level installs each value
 #: once, and pairs the other options among themselves (16 variants instead of 23).
 ONCE_EACH = ("open_source_license",)
 
