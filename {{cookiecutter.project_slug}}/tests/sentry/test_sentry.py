@@ -10,6 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import sentry_sdk
+{%- if cookiecutter.celery_broker != "none" %}
+from celery import shared_task
+{%- endif %}
 
 from {{ cookiecutter.package_name }}.sentry import DISTRIBUTION
 
@@ -117,3 +120,29 @@ def test_an_error_logged_outside_a_request_is_sent_without_a_request_id(make_app
     assert len(events) == 1
     assert events[0]["environment"] == "staging"
     assert "request_id" not in events[0].get("tags", {})
+{%- if cookiecutter.celery_broker != "none" %}
+
+
+@shared_task
+def fail_to_mail(message: dict[str, str]) -> None:
+    """Fails holding an address, as the e-mail task does when the mail server stays down."""
+    raise RuntimeError("task forced for the test")
+
+
+def test_a_failed_task_is_sent_without_its_arguments(make_app, ingest):
+    app = make_app(SENTRY_DSN=ingest.dsn)
+    recipient = f"{secrets.token_hex(8)}@example.com"
+    # The testing config runs tasks eagerly, through Celery's tracer as a worker does.
+    with app.app_context(), pytest.raises(RuntimeError):
+        fail_to_mail.delay({"to": recipient})
+    sentry_sdk.flush(timeout=10)
+    events = [
+        event
+        for event in ingest.events
+        if "task forced for the test" in json.dumps(event.get("exception", {}))
+    ]
+    assert len(events) == 1, ingest.events
+    assert events[0]["exception"]["values"][0]["mechanism"]["type"] == "celery"
+    # Neither the task's arguments nor a frame's locals carry the address.
+    assert recipient not in json.dumps(events[0])
+{%- endif %}

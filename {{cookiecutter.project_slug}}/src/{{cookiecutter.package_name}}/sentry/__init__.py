@@ -67,9 +67,13 @@ DATA_COLLECTION: DataCollectionUserOptions = {
     "queues": False,
 {%- endif %}
     # A frame's local variables, but for those named like a credential, an e-mail address, an
-    # e-mail message (it holds its recipient and, for a password reset, a link that logs in) or
-    # a request (Flask's frames hold it as ``req``, whose repr is the URL with its query string).
-    "stack_frame_variables": {"mode": "denylist", "terms": ["mail", "message", "req"]},
+    # e-mail message (it holds its recipient and, for a password reset, a link that logs in), a
+    # user, a request (Flask's frames hold it as ``req``, whose repr is the URL with its query
+    # string) or arguments (Celery's tracer holds a task's as ``args`` and ``kwargs``).
+    "stack_frame_variables": {
+        "mode": "denylist",
+        "terms": ["mail", "message", "user", "req", "args"],
+    },
 }
 
 #: The fields of the app's log records that name a person: the signed-in user and the client's
