@@ -27,6 +27,10 @@ class Ingest(ThreadingHTTPServer):
         self.types: list[str] = []
         self.dsn = f"http://public@127.0.0.1:{self.server_port}/1"
 
+    def errors(self, message: str) -> list[dict]:
+        """The events whose exception says ``message``."""
+        return [e for e in self.events if message in json.dumps(e.get("exception", {}))]
+
 
 class IngestHandler(BaseHTTPRequestHandler):
     server: Ingest
@@ -93,11 +97,7 @@ def test_an_unhandled_error_is_sent_with_the_request_id_and_no_personal_data(mak
     )
     assert response.status_code == 500
     sentry_sdk.flush(timeout=10)
-    events = [
-        event
-        for event in ingest.events
-        if "forced for the test" in json.dumps(event.get("exception", {}))
-    ]
+    events = ingest.errors("forced for the test")
     assert events, ingest.events
     event = events[0]
     assert event["tags"]["request_id"] == response.headers["X-Request-ID"]
@@ -136,11 +136,7 @@ def test_a_failed_task_is_sent_without_its_arguments(make_app, ingest):
     with app.app_context(), pytest.raises(RuntimeError):
         fail_to_mail.delay({"to": recipient})
     sentry_sdk.flush(timeout=10)
-    events = [
-        event
-        for event in ingest.events
-        if "task forced for the test" in json.dumps(event.get("exception", {}))
-    ]
+    events = ingest.errors("task forced for the test")
     assert len(events) == 1, ingest.events
     assert events[0]["exception"]["values"][0]["mechanism"]["type"] == "celery"
     # Neither the task's arguments nor a frame's locals carry the address.

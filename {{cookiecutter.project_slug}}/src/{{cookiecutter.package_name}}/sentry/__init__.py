@@ -100,8 +100,9 @@ def before_send(event: Event, hint: Hint) -> Event:
     """
     if (current := request_id()) is not None:
         event.setdefault("tags", {})["request_id"] = current
-    for name in PERSONAL_LOG_FIELDS:
-        event.get("extra", {}).pop(name, None)
+    if extra := event.get("extra"):
+        for name in PERSONAL_LOG_FIELDS:
+            extra.pop(name, None)
     return event
 
 
