@@ -5,15 +5,23 @@ The in-process tests use Flask-SocketIO's test client; the handshake tests speak
 the app served by werkzeug on a free port.
 """
 
+import errno
 import json
+import logging
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 {%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
 from contextlib import contextmanager
+{%- endif %}
+from types import SimpleNamespace
+{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
 from urllib.parse import urlsplit, urlunsplit
 {%- endif %}
 
 import pytest
+import simple_websocket
 {%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
 import socketio as python_socketio
 {%- endif %}
@@ -26,6 +34,7 @@ from {{ cookiecutter.package_name }}.extensions import db
 from {{ cookiecutter.package_name }}.models import Role, User
 from {{ cookiecutter.package_name }}.socketio import (
     MAX_MESSAGE_BYTES,
+    ClosingRaceHook,
     publish,
     socketio,
     user_room,
@@ -216,6 +225,56 @@ def test_a_message_over_the_limit_closes_the_socket(users_app, live_server):
             closed = frame == ""
     ws.shutdown()  # closes the client's socket even after the server closed the connection
     assert closed, "the server kept a socket that sent more than MAX_MESSAGE_BYTES"
+
+
+def closing_race() -> OSError:
+    """The error of simple-websocket's closing race, raised by its own ``close``: the socket
+    still reads as connected, but its reader thread has closed the file descriptor."""
+    closed = socket.socket()
+    closed.close()
+    half_closed = SimpleNamespace(
+        connected=True, ws=SimpleNamespace(send=lambda event: b"\x88\x02\x03\xe8"), sock=closed
+    )
+    try:
+        simple_websocket.ws.Base.close(half_closed)  # type: ignore[arg-type]
+    except OSError as error:
+        return error
+    raise AssertionError("close sent on a closed socket")
+
+
+def test_the_closing_race_in_a_thread_is_one_info_line(users_app, caplog):
+    """init_app installed the hook (once, however many apps), and a thread that dies of the
+    race leaves one INFO line, not a traceback for the thread hook that pytest installed."""
+    assert isinstance(threading.excepthook, ClosingRaceHook)
+    assert not isinstance(threading.excepthook.next_hook, ClosingRaceHook)
+
+    def writer() -> None:
+        raise closing_race()
+
+    with caplog.at_level(logging.INFO, logger="{{ cookiecutter.package_name }}.socketio"):
+        thread = threading.Thread(target=writer)
+        thread.start()
+        thread.join()
+    assert [record.levelname for record in caplog.records] == ["INFO"]
+    assert "closed from both ends at once: [Errno 9]" in caplog.text
+
+
+def test_any_other_thread_error_goes_to_the_hook_before(caplog):
+    passed_on: list[BaseException | None] = []
+    hook = ClosingRaceHook(lambda args: passed_on.append(args.exc_value))
+    race = closing_race()
+    elsewhere = OSError(errno.EBADF, "Bad file descriptor")  # EBADF, but not in close
+    try:
+        raise elsewhere
+    except OSError as error:
+        elsewhere = error
+    others = [elsewhere, ValueError("a bug"), ConnectionResetError(errno.ECONNRESET, "reset")]
+    with caplog.at_level(logging.INFO, logger="{{ cookiecutter.package_name }}.socketio"):
+        for error in [race, *others]:
+            hook(SimpleNamespace(exc_type=type(error), exc_value=error,
+                                 exc_traceback=error.__traceback__, thread=None))  # fmt: skip
+    assert passed_on == others
+    assert caplog.text.count("closed from both ends") == 1
 {%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
 
 

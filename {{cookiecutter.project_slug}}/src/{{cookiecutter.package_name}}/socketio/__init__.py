@@ -27,8 +27,12 @@ last, as a web process builds only one. A socket stays connected until its page 
 logout included (the logout navigates its own page away); a new socket needs a valid session.
 """
 
+import errno
 import logging
 import os
+import threading
+from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, has_request_context
@@ -184,6 +188,52 @@ def serves_sockets() -> bool:
     return has_request_context()
 
 
+class ClosingRaceHook:
+    """A :data:`threading.excepthook` that logs simple-websocket's closing race as one INFO line
+    and hands every other uncaught thread exception to the hook it replaced.
+
+    The race (simple-websocket 1.1, ``simple_websocket/ws.py``): when a browser leaves, the
+    library's reader thread marks the socket closed and closes it; python-engineio's writer
+    thread meanwhile closes the WebSocket too, and when it read "connected" just before the
+    reader thread closed the socket, its close frame goes to a closed file descriptor. The
+    ``OSError`` (EBADF) escapes that thread, and Python's default hook would print it as a
+    traceback. Nothing is lost: the browser is gone, and the close frame had nowhere to go.
+
+    Args:
+        next_hook: the hook to call for any other exception (Python's default, or whatever
+            another library installed before).
+    """
+
+    def __init__(self, next_hook: Callable[[threading.ExceptHookArgs], object]) -> None:
+        self.next_hook = next_hook
+
+    def __call__(self, args: threading.ExceptHookArgs) -> None:
+        """Handle one uncaught exception of a thread (``threading.excepthook``'s contract)."""
+        if is_closing_race(args.exc_value, args.exc_traceback):
+            logger.info("a live-update socket closed from both ends at once: %s", args.exc_value)
+            return
+        self.next_hook(args)
+
+    @classmethod
+    def install(cls) -> None:
+        """Make :data:`threading.excepthook` one of these, once per process."""
+        if not isinstance(threading.excepthook, cls):
+            threading.excepthook = cls(threading.excepthook)
+
+
+def is_closing_race(error: BaseException | None, trace: TracebackType | None) -> bool:
+    """Whether ``error`` (with its traceback ``trace``) is the race :class:`ClosingRaceHook`
+    describes: an EBADF ``OSError`` raised in simple-websocket's own ``close``."""
+    if not isinstance(error, OSError) or error.errno != errno.EBADF or trace is None:
+        return False
+    while trace.tb_next is not None:
+        trace = trace.tb_next
+    frame = trace.tb_frame
+    return frame.f_globals.get("__name__") == "simple_websocket.ws" and (
+        frame.f_code.co_name == "close"
+    )
+
+
 def account_event(action: str, user: User) -> None:
     """Send ``account_event`` to :data:`ADMINS_ROOM`."""
     at = utcnow().isoformat(timespec="seconds")
@@ -224,7 +274,8 @@ def feed_section() -> dict[str, object]:
 
 
 def init_app(app: Flask) -> None:
-    """Serve Socket.IO on ``app`` at ``/socket.io/`` and send the events listed above.
+    """Serve Socket.IO on ``app`` at ``/socket.io/`` and send the events listed above; in this
+    process, log simple-websocket's closing race instead of printing it (:class:`ClosingRaceHook`).
 
     Raises:
         config.ConfigError: ``SOCKETIO_MESSAGE_QUEUE`` is neither a ``redis://`` nor an
@@ -281,6 +332,7 @@ def init_app(app: Flask) -> None:
     user_logged_in.connect(on_login, app)
     user_logged_out.connect(on_logout, app)
     user_registered.connect(on_registered, app)
+    ClosingRaceHook.install()
 
 
 socketio.on_event("connect", connect)
