@@ -546,6 +546,9 @@ def app(
         for key, value in contents.items():
             config[key].clear()
             config[key].update(value)
+        # What the app builds from its config at its first views (a test may change the config).
+        for built in ("security_headers", "visitor_pages"):
+            app.extensions.pop(built, None)
         reset_instance_folder(app)
 
 

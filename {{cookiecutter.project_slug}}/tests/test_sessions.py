@@ -46,6 +46,24 @@ def test_a_copied_remember_cookie_dies_with_logout(app, client, make_user):
     assert "Log in" in home(fresh, app)
 
 
+def test_a_session_outlives_a_key_rotation_only_while_its_key_is_a_fallback(
+    app, client, auth, make_user
+):
+    """Flask's key rotation: with a new ``SECRET_KEY`` and the old one in
+    ``SECRET_KEY_FALLBACKS``, a cookie signed with the old key still holds its session; once
+    the old key leaves the list, it holds none (the session interface keeps a signer for each
+    set of keys, never the first one it built)."""
+    make_user()
+    auth.login()
+    signed_with_old = copy_cookies(client, app)
+    old = app.secret_key
+    app.config["SECRET_KEY"] = "n" * 64
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert "user@example.com" in home(copy_cookies(signed_with_old, app), app)
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert "Log in" in home(signed_with_old, app)
+
+
 def test_the_session_stores_the_token_not_the_id(client, auth, make_user):
     user = make_user()
     auth.login()

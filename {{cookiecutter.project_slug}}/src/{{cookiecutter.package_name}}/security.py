@@ -113,25 +113,44 @@ def check_request_body() -> None:
             abort(400, description=f"The JSON body cannot be read: {error}.")
 
 
+def security_headers(app: Flask, secure: bool) -> list[tuple[str, str, str]]:
+    """The headers of the module docstring for ``app``'s responses, as ``(name, lowercased
+    name, value)``; with ``secure`` (an HTTPS request), HSTS too.
+
+    Built from ``app.config`` at the app's first response and kept for its life, as this runs
+    on every response, health probes included: change ``CONTENT_SECURITY_POLICY``,
+    ``REFERRER_POLICY``, ``PERMISSIONS_POLICY`` or ``HSTS_MAX_AGE`` before the app serves
+    (Flask's rule for setup, too).
+    """
+    built: dict[bool, list[tuple[str, str, str]]] | None = app.extensions.get("security_headers")
+    if built is None:
+        config = app.config
+        csp = "; ".join(f"{name} {src}" for name, src in config["CONTENT_SECURITY_POLICY"].items())
+        always = [
+            ("Content-Security-Policy", csp),
+            ("X-Frame-Options", "DENY"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", config["REFERRER_POLICY"]),
+            ("Permissions-Policy", config["PERMISSIONS_POLICY"]),
+            ("Cross-Origin-Opener-Policy", "same-origin"),
+        ]
+        hsts = ("Strict-Transport-Security", f"max-age={config['HSTS_MAX_AGE']}")
+        built = app.extensions["security_headers"] = {
+            False: [(name, name.lower(), value) for name, value in always],
+            True: [(name, name.lower(), value) for name, value in [*always, hsts]],
+        }
+    return built[secure]
+
+
 def set_security_headers(response: Response) -> Response:
-    """``after_request``: add the headers of the module docstring; a view's own win."""
-    config = current_app.config
+    """``after_request``: add the headers of the module docstring (:func:`security_headers`);
+    a view's own win."""
     headers = response.headers
-    policy = "; ".join(f"{name} {src}" for name, src in config["CONTENT_SECURITY_POLICY"].items())
-    wanted = [
-        ("Content-Security-Policy", policy),
-        ("X-Frame-Options", "DENY"),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", config["REFERRER_POLICY"]),
-        ("Permissions-Policy", config["PERMISSIONS_POLICY"]),
-        ("Cross-Origin-Opener-Policy", "same-origin"),
-    ]
-    if request.is_secure:
-        wanted.append(("Strict-Transport-Security", f"max-age={config['HSTS_MAX_AGE']}"))
     # One pass over the names the view set (header names are case-insensitive, RFC 9110 5.1),
-    # instead of a lookup per header: this runs on every response, health probes included.
+    # instead of a lookup per header.
     present = {name.lower() for name, _ in headers.items()}
-    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
+    wanted = security_headers(current_app, request.is_secure)
+    headers.extend([(name, value) for name, lower, value in wanted if lower not in present])
     # The session says who is logged in without a database query (Flask-Login's "_user_id").
     if "Authorization" in request.headers or session.get("_user_id") is not None:
         headers["Cache-Control"] = "no-store"
