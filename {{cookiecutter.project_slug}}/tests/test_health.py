@@ -1,7 +1,6 @@
-import pytest
 from flask import session
 
-from {{ cookiecutter.package_name }}.health import registered_checks
+from {{ cookiecutter.package_name }}.health import PING_BODY, PING_PATH, registered_checks
 
 from .conftest import {% if cookiecutter.use_mongodb %}MONGODB_URI, {% endif %}unreachable_database_url
 
@@ -12,14 +11,46 @@ def test_ping_is_ok_without_io(client):
     assert response.json == {"status": "ok"}
 
 
-@pytest.mark.parametrize("path", ["/health/ping", "/health/ready"])
-def test_probes_open_no_session(app, client, auth, make_user, path):
+def test_ping_is_answered_in_front_of_the_app_with_the_security_headers(app, client):
+    """GET and HEAD of the probe never reach Flask (no hook runs: no request id, no session),
+    and carry every response's security headers; the route answers the other methods."""
+    page = client.get("/")
+    probe = client.get("/health/ping")
+    assert "X-Request-ID" in page.headers
+    assert "X-Request-ID" not in probe.headers
+    assert "Vary" not in probe.headers
+    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert probe.headers[name] == page.headers[name]
+    assert "Strict-Transport-Security" not in probe.headers
+    secure = client.get("/health/ping", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+    head = client.head("/health/ping")
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["Content-Length"] == probe.headers["Content-Length"]
+    assert probe.json == {"status": "ok"}
+    refused = client.post("/health/ping")
+    assert refused.status_code in (400, 405)  # the CSRF check, where on, before the route
+    assert "X-Request-ID" in refused.headers
+    assert client.get("/health/ping/").status_code == 404
+
+
+def test_the_route_says_what_the_probe_says(app):
+    """Where the middleware is left out, the route gives the same answer."""
+    with app.test_request_context(PING_PATH):
+        response = app.make_response(app.view_functions["health.ping"]())
+    assert response.status_code == 200
+    assert response.get_data() == PING_BODY
+
+
+def test_probes_open_no_session(app, client, auth, make_user):
     """A signed-in browser's cookie comes along to a probe's address too: it is not read, and
     the answer sets no cookie; the same cookie still signs the browser in elsewhere."""
     make_user()
     auth.login()
+    assert "Set-Cookie" not in client.get("/health/ping").headers  # no session at all
     with client:
-        response = client.get(path)
+        response = client.get("/health/ready")
         assert app.session_interface.is_null_session(session)
         assert "_user_id" not in session
     assert "Set-Cookie" not in response.headers

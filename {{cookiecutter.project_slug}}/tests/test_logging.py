@@ -73,8 +73,8 @@ def test_production_logs_one_json_object_per_line_with_the_request_id(capsys):
 
 
 def test_each_request_gets_its_own_id_and_a_clients_id_is_not_trusted(app, client):
-    first = client.get("/health/ping", headers={"X-Request-ID": "chosen-by-client"})
-    second = client.get("/health/ping")
+    first = client.get("/", headers={"X-Request-ID": "chosen-by-client"})
+    second = client.get("/")
     ids = {first.headers["X-Request-ID"], second.headers["X-Request-ID"]}
     assert len(ids) == 2
     assert "chosen-by-client" not in ids
@@ -93,7 +93,7 @@ def test_each_request_gets_its_own_id_and_a_clients_id_is_not_trusted(app, clien
 )
 def test_a_trusted_proxys_id_is_kept_when_it_looks_like_one(app, client, sent, kept):
     app.config["TRUST_REQUEST_ID"] = True
-    echoed = client.get("/health/ping", headers={"X-Request-ID": sent}).headers["X-Request-ID"]
+    echoed = client.get("/", headers={"X-Request-ID": sent}).headers["X-Request-ID"]
     assert (echoed == sent) is kept
     assert re.fullmatch(r"[A-Za-z0-9._:-]{1,128}", echoed)
 

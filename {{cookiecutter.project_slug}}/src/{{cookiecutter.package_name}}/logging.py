@@ -11,10 +11,10 @@ fields of :data:`FIELDS`: ``request_id``, ``user_id`` and ``remote_addr`` in a r
 Lines logged inside a Celery task also carry its ``task_id`` (added by the tasks package).
 {%- endif %}
 
-Every request gets an id, sent back in the ``X-Request-ID`` response header: the one its
-``X-Request-ID`` header carries when ``TRUST_REQUEST_ID`` is set (a proxy in front sets it,
-overwriting the client's: Caddy's ``{http.request.uuid}``, nginx's ``$request_id``), otherwise a
-new random one.
+Every request the app sees (the liveness probe is answered in front of it) gets an id, sent
+back in the ``X-Request-ID`` response header: the one its ``X-Request-ID`` header carries when
+``TRUST_REQUEST_ID`` is set (a proxy in front sets it, overwriting the client's: Caddy's
+``{http.request.uuid}``, nginx's ``$request_id``), otherwise a new random one.
 """
 
 import re

@@ -56,9 +56,11 @@ def test_requests_are_counted_by_endpoint_and_status(make_app):
     client = make_app(METRICS_TOKEN=TOKEN).test_client()
     before = scrape(client)
     for _ in range(3):
-        assert client.get("/health/ping").status_code == 200
+        assert client.get("/").status_code == 200
     assert client.get("/no/such/page/42").status_code == 404
-    assert client.post("/health/ping").status_code == 405
+    assert client.post("/").status_code == 405
+    # The liveness probe never reaches the app (health.LivenessProbe): not counted.
+    assert client.get("/health/ping").status_code == 200
     after = scrape(client)
 
     def added(endpoint: str, status: str, method: str = "GET") -> float:
@@ -66,13 +68,14 @@ def test_requests_are_counted_by_endpoint_and_status(make_app):
             before, endpoint, status, method
         )
 
-    assert added("health.ping", "200") == 3
+    assert added("main.index", "200") == 3
+    assert added("health.ping", "200") == 0
     # No route matched (nor did a method): one series for all of them, not one per path.
     assert added("none", "404") == 1
     assert added("none", "405", "POST") == 1
     # Scrapes themselves are not counted.
     assert added("metrics", "200") == 0
-    labels = (("endpoint", "health.ping"), ("method", "GET"))
+    labels = (("endpoint", "main.index"), ("method", "GET"))
     timed = ("http_request_duration_seconds_count", labels)
     assert after[timed] - before.get(timed, 0.0) == 3
 
