@@ -464,7 +464,7 @@ def test_gunicorn_access_lines_follow_gunicorn_access_log(baked, variant, tmp_pa
     """One access line a request by default, none with ``GUNICORN_ACCESS_LOG=off``, which
     docker-compose.yml sets for the app behind its proxy (the proxy writes that line). The JSON
     line (the default format) carries the request's fields, typed; the text one is gunicorn's
-    ``access_log_format``."""
+    ``access_log_format``. In either format, an answered liveness probe writes none."""
     project = baked.get(variant).project_path
     services = yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
     assert services["web"]["environment"]["GUNICORN_ACCESS_LOG"] == "${GUNICORN_ACCESS_LOG:-off}"
@@ -472,6 +472,7 @@ def test_gunicorn_access_lines_follow_gunicorn_access_log(baked, variant, tmp_pa
         for setting in ("on", "off"):
             env = {"GUNICORN_ACCESS_LOG": setting, "GUNICORN_LOG_FORMAT": log_format}
             text = output_of_one_request(project, tmp_path / log_format / setting, env)
+            assert "/health/ping" not in text, text
             lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
             if log_format == "text":
                 assert lines == [], text
@@ -505,8 +506,8 @@ REQUEST_ID = "0123456789abcdef0123456789abcdef"
 
 def output_of_one_request(project: Path, scratch: Path, settings: dict[str, str]) -> str:
     """What gunicorn, with the bake's gunicorn.conf.py and the environment ``settings``, writes
-    (stdout and stderr) while the stub app answers one ``GET /ping?q=1`` with a request id and
-    a user agent, then stops."""
+    (stdout and stderr) while the stub app answers a liveness probe (``GET /health/ping``) and
+    one ``GET /ping?q=1`` with a request id and a user agent, then stops."""
     scratch.mkdir(parents=True)
     (scratch / "deploy_check_app.py").write_text(STUB_APP, encoding="utf-8")
     port = free_port()
@@ -526,8 +527,10 @@ def output_of_one_request(project: Path, scratch: Path, settings: dict[str, str]
         )  # fmt: skip
         try:
             wait_for_port(port, server, "gunicorn")
-            with urllib.request.urlopen(request, timeout=10) as response:
-                assert response.status == 200
+            probe = f"http://127.0.0.1:{port}/health/ping"
+            for url in (probe, request):
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    assert response.status == 200
         finally:
             close_all([], [server])
     return (scratch / "out.log").read_text(encoding="utf-8")

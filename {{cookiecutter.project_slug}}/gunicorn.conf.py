@@ -20,7 +20,8 @@ below can be changed from the environment, so one file serves a laptop and a ser
 ``GUNICORN_LOG_LEVEL``  gunicorn's own log level (the app's is ``FLASK_LOG_LEVEL``)
 ``GUNICORN_LOG_FORMAT`` ``json`` (default: one JSON object per line, like the production app's
                         lines) or ``text`` (gunicorn's own formats)
-``GUNICORN_ACCESS_LOG`` ``on`` (default) or ``off``: a line for each request answered
+``GUNICORN_ACCESS_LOG`` ``on`` (default) or ``off``: a line for each request answered (but
+                        the liveness probe's, ``PROBE_PATH`` below)
 
 and, less often, ``GUNICORN_GRACEFUL_TIMEOUT``, ``GUNICORN_KEEPALIVE``, ``GUNICORN_MAX_REQUESTS``,
 ``GUNICORN_MAX_REQUESTS_JITTER`` and ``GUNICORN_CONTROL_SOCKET`` (all explained below).
@@ -170,6 +171,29 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" %({x-request-id}o
 
 #: The unit of the access line's ``duration_ms``.
 MILLISECOND = timedelta(milliseconds=1)
+#: The app's liveness probe. Docker's HEALTHCHECK polls it every 30 s and an orchestrator as
+#: often as it is told: a line for each answer it got would be most of a quiet server's log,
+#: and cost more than the answer itself (the app answers it in front of Flask).
+PROBE_PATH = "/health/ping"
+
+
+def answered_probe(resp: Any, environ: Mapping[str, Any]) -> bool:
+    """Whether gunicorn's response ``resp`` answered the liveness probe with 200; the access
+    loggers write no line for it (a failed probe's answer is logged)."""
+    return environ.get("PATH_INFO") == PROBE_PATH and str(resp.status).startswith("200")
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger (its text formats), without a line for each answered liveness probe
+    (:func:`answered_probe`). gunicorn's ``logger_class`` setting documents replacing it."""
+
+    def access(
+        self, resp: Any, req: object, environ: Mapping[str, Any], request_time: timedelta
+    ) -> None:
+        """gunicorn's own access line, unless ``resp`` answered the probe (arguments as
+        :meth:`JsonAccessLogger.access` takes them)."""
+        if not answered_probe(resp, environ):
+            super().access(resp, req, environ, request_time)
 
 
 class JsonAccessLogger(Logger):
@@ -197,10 +221,11 @@ class JsonAccessLogger(Logger):
 
         The record's fields: ``remote_addr``, ``request_id`` (the ``X-Request-ID`` the app sent
         back), ``method``, ``path``, ``status`` (int), ``bytes`` (int, or ``None`` when nothing
-        was sent), ``duration_ms`` (int, milliseconds) and ``user_agent``. Never raises: a
-        failure is written to the error log, as gunicorn's own ``access`` does.
+        was sent), ``duration_ms`` (int, milliseconds) and ``user_agent``. No line for an
+        answered liveness probe (:func:`answered_probe`). Never raises: a failure is written to
+        the error log, as gunicorn's own ``access`` does.
         """
-        if not self.access_log.isEnabledFor(logging.INFO):
+        if not self.access_log.isEnabledFor(logging.INFO) or answered_probe(resp, environ):
             return
         try:
             request_id = next(
@@ -231,6 +256,7 @@ class JsonAccessLogger(Logger):
             self.exception("Failed to write the access line")
 
 
+logger_class = AccessLogger
 if os.environ.get("GUNICORN_LOG_FORMAT", "json") == "json":
     logger_class = JsonAccessLogger
     json_handler = {"class": "logging.StreamHandler", "formatter": "json"}
