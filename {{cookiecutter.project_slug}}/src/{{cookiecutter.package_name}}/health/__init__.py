@@ -13,7 +13,7 @@ they check: ``GET`` and ``HEAD`` of ``/health/ping`` are answered in front of Fl
 
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import Any
 
 from flask import Blueprint, Flask, Request, current_app, jsonify
 from flask.sansio.app import App
@@ -24,8 +24,9 @@ from itsdangerous import URLSafeTimedSerializer
 from ..extensions import db
 from ..security import security_headers
 
-if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+#: A WSGI environ, and a WSGI callable (PEP 3333).
+Environ = dict[str, Any]
+WSGIApp = Callable[[Environ, Callable[..., Any]], Iterable[bytes]]
 
 #: Where ``create_app`` mounts :data:`bp`.
 URL_PREFIX = "/health"
@@ -89,13 +90,11 @@ class LivenessProbe:
         wsgi_app: the WSGI callable to pass other requests to (``app.wsgi_app``).
     """
 
-    def __init__(self, app: Flask, wsgi_app: "WSGIApplication") -> None:
+    def __init__(self, app: Flask, wsgi_app: WSGIApp) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
 
-    def __call__(
-        self, environ: "WSGIEnvironment", start_response: "StartResponse"
-    ) -> Iterable[bytes]:
+    def __call__(self, environ: Environ, start_response: Callable[..., Any]) -> Iterable[bytes]:
         """Answer the probe, or pass the request on (the WSGI protocol, PEP 3333)."""
         method = environ.get("REQUEST_METHOD")
         if environ.get("PATH_INFO") != PING_PATH or method not in ("GET", "HEAD"):
