@@ -69,7 +69,7 @@ def render_for_visitor(template: str) -> str:
     A visitor (no user signed in) with no flashed message waiting sees what every other visitor
     sees: the app's name and description, links and the layout, which change only when the
     app is restarted. So the first such view renders the page and later ones send the same
-    text, saving the template's work (over half of the home page's time, measured in-process)
+    text, saving the template's work (about half of the home page's time, measured in-process)
     on the page that crawlers and probes of the site hit most. A signed-in user, or a visitor
     with a flashed message, gets a fresh render. With template auto-reload on (debug mode,
     ``TEMPLATES_AUTO_RELOAD``), every view renders, so an edited template shows at once.
