@@ -659,7 +659,10 @@ def test_metrics_add_up_every_gunicorn_worker(initialized, database_env, variant
         home = f"http://127.0.0.1:{port}/"
         while len(writers) < 2 and time.monotonic() < deadline:
             with ThreadPoolExecutor(8) as pool:
-                statuses = list(pool.map(lambda _: get(home, timeout=30)[0], range(16)))
+                try:
+                    statuses = list(pool.map(lambda _: get(home, timeout=30)[0], range(16)))
+                except OSError as error:  # a view unanswered: what did the server say?
+                    pytest.fail(f"GET / failed: {error!r}; the server's output:\n{stop(server)}")
             assert statuses == [200] * 16
             views += 16
             writers = {path.stem.rsplit("_", 1)[1] for path in folder.glob("counter_*.db")}
