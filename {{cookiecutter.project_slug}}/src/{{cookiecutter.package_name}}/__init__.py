@@ -65,8 +65,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     config.load(app, config_name, overrides)
     logging.init_app(app)
     # The liveness probe is answered in front of the app, and behind ProxyFix (which sets the
-    # scheme that decides on HSTS); Flask's documented way to add WSGI middleware, though it
-    # types wsgi_app as a method.
+    # scheme that decides on HSTS). As for ProxyFix below, mypy wants the ignore.
     app.wsgi_app = health.LivenessProbe(app, app.wsgi_app)  # type: ignore[method-assign]
     trust_proxy_headers(app)
 
