@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -433,6 +434,18 @@ def stop(server: Server) -> str:
         server.printed = server.output.read().decode(errors="replace")
         server.output.close()
     return server.printed
+
+
+def test_a_server_may_print_more_than_a_pipe_holds(tmp_path):
+    """What a :class:`Server` prints goes to a file: 1.2 MB printed before anyone reads it (a
+    pipe holds 64 KiB) neither blocks the server nor loses a line."""
+    script = "for i in range(20000):\n    print(f'line {i:05d} ' + 'x' * 50)\nprint('done')"
+    server = Server([sys.executable, "-c", script], tmp_path, clean_env(tmp_path))
+    try:
+        assert server.wait(timeout=REFUSAL_SECONDS) == 0
+    finally:
+        output = stop(server)
+    assert output.count("\n") == 20001 and output.endswith("line 19999 " + "x" * 50 + "\ndone\n")
 
 
 def test_gunicorn_serves_health_with_the_baked_secret(initialized, database_env, variant):
