@@ -21,8 +21,9 @@ the bare app and compared projects answer ``/``. It prints, per path and server,
 of requests per second, p50 and p99 latency, each rate as a ratio to bare Flask's ``/`` and to
 each compared project's; then the largest worker's RSS after the run and the cold start,
 ``import wsgi`` (imports plus ``create_app("production")``) timed inside a new interpreter,
-median of 5, each as ratios to the same references. wrk comes from Debian (``apt-get install
-wrk``).
+median of 5, each as ratios to the same references; last, each serving target
+(:func:`targets`) with its ratio and bound, and whether it is met. wrk comes from Debian
+(``apt-get install wrk``).
 
     .tox/exhaustive/bin/python bench/serving.py [--rounds 2] [--seconds 5] [key=value ...]
 """
@@ -191,8 +192,9 @@ def cold_start(server: Server, times: int = 5) -> float:
 def report(
     servers: list[Server], reference: Server, others: list[Server], rounds: int, seconds: int
 ) -> None:
-    """Print the table of the module docstring: each rate as a ratio to bare Flask's ``/``
-    and to each compared project's ``/`` (``others``)."""
+    """Print the tables of the module docstring: each rate as a ratio to bare Flask's ``/``
+    and to each compared project's ``/`` (``others``), RSS and cold start likewise, then each
+    of the serving targets (:func:`targets`) with its ratio, its bound and whether it is met."""
 
     def median_rate(server: Server, key: str) -> float:
         return statistics.median(server.rates[key])
@@ -215,17 +217,68 @@ def report(
             )
             print(f"{path:<14} {server.name:<22} {rate:8.0f}{ratios} {p50:8.2f} {p99:8.1f}")
     starts = {server.name: cold_start(server) for server in servers}
+    rss = {server.name: statistics.median(server.rss) for server in servers}
     references = [reference, *others]
-    for measure, figures in (
-        ("worker RSS MiB", {s.name: statistics.median(s.rss) for s in servers}),
-        ("cold start s", starts),
-    ):
+    for measure, figures in (("worker RSS MiB", rss), ("cold start s", starts)):
         print(f"\n{'server':<22} {measure:>15}" + "".join(f" {'x ' + n:>16}" for n in names))
         for server in servers:
             value = figures[server.name]
             ratios = "".join(f" {value / figures[r.name]:16.2f}" for r in references)
             print(f"{server.name:<22} {value:15.3f}{ratios}")
     print(f"\nwrk -t2 -c16 -d{seconds}s, {rounds} interleaved rounds, medians; bare Flask on /")
+    rates = {(one.name, path): median_rate(one, path) for one in servers for path in one.rates}
+    print(f"\n{'target':<52} {'ratio':>7}  {'bound':<7} met")
+    for what, ratio, sense, bound in targets(rates, rss, starts, others[:1]):
+        met = ratio >= bound if sense == ">=" else ratio <= bound
+        print(f"{what:<52} {ratio:7.2f}  {sense} {bound:<4.2f} {'yes' if met else 'no'}")
+
+
+#: The serving targets the template holds itself to, each a bound on a ratio of two figures of
+#: one run: the shipped config against plain flags (more is better), the anonymous page and the
+#: probe against bare Flask (more), and against a compared project: cold start (less), the
+#: logged-in page against its anonymous one (more), worker RSS (less).
+SHIPPED_X_PLAIN = 1.0
+ANONYMOUS_X_BARE = 0.6
+PROBE_X_BARE = 0.85
+COLD_START_X_OTHER = 0.8
+LOGGED_IN_X_OTHER = 1.0
+RSS_X_OTHER = 1.0
+
+
+def targets(
+    rates: dict[tuple[str, str], float],
+    rss: dict[str, float],
+    starts: dict[str, float],
+    others: list[Server],
+) -> list[tuple[str, float, str, float]]:
+    """Each target as (what, ratio, ">=" or "<=", bound): shipped against plain on every path,
+    with the access log on and off; the anonymous page and the probe against bare Flask's
+    ``/``; and against each of ``others``, cold start, the logged-in page (against its ``/``)
+    and worker RSS. ``rates`` holds the median requests a second by (server, path)."""
+    bare = rates[("bare Flask", "/")]
+    rows = [
+        (f"{path}, {name} x plain", rates[(name, path)] / rates[("plain (-w 2)", path)], ">=",
+         SHIPPED_X_PLAIN)
+        for path in PATHS
+        for name in ("shipped", "shipped, log off")
+    ]  # fmt: skip
+    rows += [
+        ("/ anonymous, shipped x bare Flask", rates[("shipped", "/ anonymous")] / bare, ">=",
+         ANONYMOUS_X_BARE),
+        ("/health/ping, shipped x bare Flask", rates[("shipped", "/health/ping")] / bare, ">=",
+         PROBE_X_BARE),
+    ]  # fmt: skip
+    for other in others:
+        rows += [
+            (f"cold start, shipped x {other.name}", starts["shipped"] / starts[other.name], "<=",
+             COLD_START_X_OTHER),
+            (f"/ logged in, shipped x {other.name}'s /",
+             rates[("shipped", "/ logged in")] / rates[(other.name, "/")], ">=",
+             LOGGED_IN_X_OTHER),
+            (f"worker RSS, shipped x {other.name}", rss["shipped"] / rss[other.name], "<=",
+             RSS_X_OTHER),
+        ]  # fmt: skip
+    return rows
 
 
 def main() -> int:
