@@ -7,6 +7,7 @@ of these checks (DESIGN section 4).
   from the feature manifest), :func:`requirement_findings` (pyproject's requirements, exactly
   the manifest's).
 - Tools over many folders in one run: :func:`ruff` (check / format), :func:`compileall`.
+- :class:`Server`: a long-running process of a test, its output in a file; :func:`stop` ends it.
 - Deployment checkers, one file each: :func:`run_hadolint`, :func:`run_compose`,
   :func:`run_nginx`, :func:`run_caddy`, :func:`run_gunicorn_config`, :func:`run_workflow_check`,
   :func:`run_groovy_lint`.
@@ -25,8 +26,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -538,6 +541,42 @@ def groovy_lint() -> str:
         "or set NPM_GROOVY_LINT to the executable",
         os.environ.get("NPM_GROOVY_LINT", ""),
     )
+
+
+class Server(subprocess.Popen):
+    """A long-running process of a test (gunicorn, Caddy, a Celery worker), in a session of its
+    own, its stdout and stderr written to an unnamed temporary file that :func:`stop` reads.
+
+    Not a pipe: nothing reads a pipe while the test runs, and once its 64 KiB are full the
+    server blocks on its next log line. In CI a gunicorn worker stuck that way on its access
+    line left a view unanswered until the worker timeout (the metrics test's bursts write one
+    line a view; about 290 filled the pipe when a slow second worker made them run longer).
+    """
+
+    def __init__(self, command: list[str], cwd: Path, env: dict[str, str]) -> None:
+        self.output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
+        self.printed = ""
+        super().__init__(
+            command, cwd=cwd, env=env, stdout=self.output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+
+def stop(server: Server) -> str:
+    """Stop ``server`` and its children (SIGTERM, SIGKILL after 20 s) and close its output file;
+    returns all it printed (again on a later call)."""
+    if not server.output.closed:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        server.output.seek(0)
+        server.printed = server.output.read().decode(errors="replace")
+        server.output.close()
+    return server.printed
 
 
 def run(command: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -13,11 +13,8 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
-import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -30,6 +27,7 @@ import pytest
 import yaml
 
 import checks
+from checks import Server, stop
 from conftest import FIGURES, bake, python_for
 from option_space import (
     AWKWARD_IDENTITY,
@@ -372,33 +370,13 @@ def free_port() -> int:
 PASSWORD = "copper kettle under the stairs 42"
 
 
-def get(url: str, timeout: float = 5) -> tuple[int, str, str]:
-    """(status, content type, body) of a GET, waiting up to ``timeout`` seconds; HTTP errors are
-    answers too."""
+def get(url: str) -> tuple[int, str, str]:
+    """(status, content type, body) of a GET, waiting up to 5 s; HTTP errors are answers too."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.headers.get_content_type(), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get_content_type(), error.read().decode()
-
-
-class Server(subprocess.Popen):
-    """A long-running process of a test (gunicorn, Caddy, a Celery worker), in a session of its
-    own, its stdout and stderr written to an unnamed temporary file that :func:`stop` reads.
-
-    Not a pipe: nothing reads a pipe while the test runs, and once its 64 KiB are full the
-    server blocks on its next log line. In CI a gunicorn worker stuck that way on its access
-    line left a view unanswered until the worker timeout (the metrics test's bursts write one
-    line a view; about 290 filled the pipe when a slow second worker made them run longer).
-    """
-
-    def __init__(self, command: list[str], cwd: Path, env: dict[str, str]) -> None:
-        self.output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
-        self.printed = ""
-        super().__init__(
-            command, cwd=cwd, env=env, stdout=self.output, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
 
 
 def start_gunicorn(
@@ -417,35 +395,6 @@ def start_shipped_gunicorn(project: Path, env: dict[str, str]) -> Server:
     """gunicorn with the bake's own ``gunicorn.conf.py`` (``GUNICORN_BIND`` and
     ``WEB_CONCURRENCY`` in ``env``), its output read by :func:`stop`."""
     return Server([".venv/bin/gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], project, env)
-
-
-def stop(server: Server) -> str:
-    """Stop ``server`` and its children (SIGTERM, SIGKILL after 20 s) and close its output file;
-    returns all it printed (again on a later call)."""
-    if not server.output.closed:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        server.output.seek(0)
-        server.printed = server.output.read().decode(errors="replace")
-        server.output.close()
-    return server.printed
-
-
-def test_a_server_may_print_more_than_a_pipe_holds(tmp_path):
-    """What a :class:`Server` prints goes to a file: 1.2 MB printed before anyone reads it (a
-    pipe holds 64 KiB) neither blocks the server nor loses a line."""
-    script = "for i in range(20000):\n    print(f'line {i:05d} ' + 'x' * 50)\nprint('done')"
-    server = Server([sys.executable, "-c", script], tmp_path, clean_env(tmp_path))
-    try:
-        assert server.wait(timeout=REFUSAL_SECONDS) == 0
-    finally:
-        output = stop(server)
-    assert output.count("\n") == 20001 and output.endswith("line 19999 " + "x" * 50 + "\ndone\n")
 
 
 def test_gunicorn_serves_health_with_the_baked_secret(initialized, database_env, variant):
