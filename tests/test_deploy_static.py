@@ -449,6 +449,9 @@ def test_gunicorn_config_checks_and_reads_the_environment(baked, variant, tmp_pa
     assert settings["bind"] == "['0.0.0.0:9000']"
     assert settings["timeout"] == "45"
     assert settings["accesslog"] == "-"
+    # The master builds the app and forks the workers from it, unless told otherwise.
+    assert settings["preload_app"] == "True"
+    assert printed_config(conf, tmp_path, {"GUNICORN_PRELOAD": "off"})["preload_app"] == "False"
     if chosen(variant, "use_socketio"):
         # Each open live-update socket holds a thread.
         assert (settings["worker_class"], settings["threads"]) == ("gthread", "50")

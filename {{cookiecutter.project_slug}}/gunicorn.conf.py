@@ -22,6 +22,8 @@ below can be changed from the environment, so one file serves a laptop and a ser
                         lines) or ``text`` (gunicorn's own formats)
 ``GUNICORN_ACCESS_LOG`` ``on`` (default) or ``off``: a line for each request answered (but
                         the liveness probe's, ``PROBE_PATH`` below)
+``GUNICORN_PRELOAD``    ``on`` (default): build the app once, before the workers start;
+                        ``off``: each worker builds its own (see ``preload_app`` below)
 
 and, less often, ``GUNICORN_GRACEFUL_TIMEOUT``, ``GUNICORN_KEEPALIVE``, ``GUNICORN_MAX_REQUESTS``,
 ``GUNICORN_MAX_REQUESTS_JITTER`` and ``GUNICORN_CONTROL_SOCKET`` (all explained below).
@@ -114,6 +116,16 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
 
+# The master process builds the app once and forks the workers from it (preload_app), so they
+# share the memory of everything it imported until one writes to it, and a worker that replaces
+# a dead one serves at once instead of importing the app again. Each worker then opens its own
+# database and broker connections: the app's fork handlers see to that (extensions.py). The
+# price: `kill -HUP` starts the new workers from the master's copy of the code, so after a
+# deploy restart gunicorn (or send USR2, then QUIT to the old master: gunicorn's docs,
+# "Signal Handling"). GUNICORN_PRELOAD=off has each worker build its own app, and HUP reload
+# the code.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "on") != "off"
+
 # Workers heartbeat through a temporary file; /dev/shm (memory) keeps a slow container disk
 # from making healthy workers look stuck. Only gunicorn writes there (S108: not a shared path).
 SHARED_MEMORY = "/dev/shm"  # noqa: S108
@@ -132,19 +144,16 @@ else:
 
 # Prometheus metrics from every worker (prometheus_client's multiprocess mode): each worker
 # writes its counts into PROMETHEUS_MULTIPROC_DIR and /metrics adds them up. The folder must be
-# empty when the server starts, or the counts of an earlier run would be added in.
+# empty when the server starts, or the counts of an earlier run would be added in. It is set up
+# here, as gunicorn reads this file: prometheus_client picks its mode when it is imported, and
+# with preload_app that happens before any server hook runs. The workers inherit it. A reload
+# (HUP), which reads this file again, starts the counts from zero, as a restart does.
 METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"
-
-
-def on_starting(server: object) -> None:
-    """Before the workers start: empty PROMETHEUS_MULTIPROC_DIR, or make a fresh folder for it
-    (the workers inherit this process's environment)."""
-    folder = os.environ.get(METRICS_DIR)
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
-        os.makedirs(folder)
-    else:
-        os.environ[METRICS_DIR] = tempfile.mkdtemp(prefix="prometheus-")
+if os.environ.get(METRICS_DIR):
+    shutil.rmtree(os.environ[METRICS_DIR], ignore_errors=True)
+    os.makedirs(os.environ[METRICS_DIR])
+else:
+    os.environ[METRICS_DIR] = tempfile.mkdtemp(prefix="prometheus-")
 
 
 def on_exit(server: object) -> None:

@@ -18,7 +18,7 @@ from . import cli, config, errors, health, logging, mail, migrations, security
 from .account import bp as account_bp
 from .admin import bp as admin_bp
 from .auth import bp as auth_bp
-from .extensions import bootstrap, cache, csrf, db, login_manager
+from .extensions import bootstrap, cache, csrf, db, forget_pools_after_fork, login_manager
 from .main import bp as main_bp
 from .models import Note, Permission, Role, User
 from .notes import bp as notes_bp
@@ -74,6 +74,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     except (ArgumentError, ImportError) as error:
         # A malformed URL or a missing driver: say so in one line, not a traceback.
         raise config.ConfigError(f"DATABASE_URL cannot be used: {error}") from None
+    forget_pools_after_fork(app)
     if migrations.wanted(app):
         migrations.init_app(app)
     login_manager.init_app(app)

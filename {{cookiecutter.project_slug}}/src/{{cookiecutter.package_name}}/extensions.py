@@ -1,15 +1,18 @@
 """The core's extension objects, created unbound and bound to an app in ``create_app``
 (Flask's init_app pattern). Each feature package keeps its own next to its code."""
 
+import os
+import weakref
 from typing import TYPE_CHECKING
 
+from flask import Flask
 from flask_bootstrap import Bootstrap5
 from flask_caching import Cache
 from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints let later migrations drop or alter them on every database, SQLite's batch
@@ -30,6 +33,41 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+#: The engines of the apps built in this process, for :func:`forget_pools_in_child`; held
+#: weakly, so an app the tests are done with goes away with its engines.
+_ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def forget_pools_after_fork(app: Flask) -> None:
+    """Have every process forked from this one open its own connections to ``app``'s databases.
+
+    gunicorn builds the app once, in its master process, and forks the workers from it
+    (``preload_app`` in gunicorn.conf.py); Celery's prefork pool forks its children the same
+    way. A connection the parent's pool holds is one socket, and two processes talking on it
+    at once corrupt each other's results. So after a fork the child replaces each engine's pool
+    with an empty one, without closing the parent's connections, which the parent goes on
+    using (SQLAlchemy docs, "Using Connection Pools with Multiprocessing or os.fork()":
+    ``Engine.dispose(close=False)``). The parent's pool is untouched.
+
+    Args:
+        app: an app ``db`` was bound to (``db.init_app``), whose engines Flask-SQLAlchemy has
+            already made.
+    """
+    with app.app_context():
+        _ENGINES.update(db.engines.values())
+
+
+def forget_pools_in_child() -> None:
+    """Give each engine of :data:`_ENGINES` a new, empty pool (``dispose(close=False)``); run by
+    ``os.register_at_fork`` in a forked child (:func:`forget_pools_after_fork`)."""
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+# Windows has no fork, and no os.register_at_fork.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=forget_pools_in_child)
 
 #: Largest id an Integer column holds: SQLAlchemy makes it a 32-bit INTEGER on PostgreSQL and
 #: MySQL (SQLite takes more), so a larger id in a URL cannot exist and must not reach the database.

@@ -35,7 +35,13 @@ from {{ cookiecutter.package_name }}.models import Role, User
 from {{ cookiecutter.package_name }}.socketio import (
     MAX_MESSAGE_BYTES,
     ClosingRaceHook,
+{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
+    new_host_id_in_child,
+{%- endif %}
     publish,
+{%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
+    queue_client,
+{%- endif %}
     socketio,
     user_room,
 )
@@ -340,6 +346,30 @@ def test_an_event_from_a_process_without_sockets_arrives_through_the_queue(queue
             publish("task_progress", {"task_id": "t1", "state": "SUCCESS"}, room)
         assert received(socket, 1) == [["task_progress", {"task_id": "t1", "state": "SUCCESS"}]]
 {%- if cookiecutter.celery_broker != "none" %}
+
+
+def test_a_forked_worker_hears_the_workers_forked_beside_it(queued_app):
+    """gunicorn forks every worker from a master that built the app, so they all start with
+    the master's queue client and its id; the queue's reader skips messages carrying its own
+    id. In each new worker :func:`new_host_id_in_child` (run by ``os.register_at_fork``)
+    draws another, so what a sibling sends, under the id they shared, arrives."""
+    with serve(queued_app) as address, browser_socket(address, queued_app, MEMBER) as socket:
+        until_listening(queued_app, socket, MEMBER)
+        manager = queued_app.extensions["socketio_server"].manager
+        forked_with = manager.host_id
+        new_host_id_in_child()
+        assert manager.host_id != forked_with
+        sibling = queue_client(TEST_QUEUE_URL, 5.0, write_only=True)
+        sibling.host_id = forked_with
+        try:
+            room = user_room(queued_app.config["USER_IDS"][MEMBER])
+            sibling.emit("task_progress", {"task_id": "t2", "state": "SUCCESS"}, room=room)
+        finally:
+            if isinstance(sibling, python_socketio.KombuManager):
+                sibling.publisher_connection.release()
+            else:
+                sibling.redis.close()
+        assert received(socket, 1) == [["task_progress", {"task_id": "t2", "state": "SUCCESS"}]]
 
 
 def test_task_progress_reaches_the_user_who_started_it(queued_app):

@@ -31,6 +31,7 @@ import errno
 import logging
 import os
 import threading
+import uuid
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -336,3 +337,25 @@ def init_app(app: Flask) -> None:
 
 
 socketio.on_event("connect", connect)
+
+
+def new_host_id_in_child() -> None:
+    """Give the message-queue client of this process's server an id of its own; run by
+    ``os.register_at_fork`` in a forked child.
+
+    python-socketio's pub/sub managers (``RedisManager``, ``KombuManager``) draw a random
+    ``host_id`` when they are built, and the thread that reads the queue skips every message
+    carrying its own id, taking it for one this process sent and already delivered. gunicorn
+    forks its workers from a master that built the app (``preload_app``), so without a new id
+    in each, every worker would skip the events its siblings send (a login answered by one
+    worker, say, for the admin feed of a page whose socket another worker holds).
+    """
+    # The server init_app built (types-Flask-SocketIO leaves the attribute out).
+    manager = getattr(getattr(socketio, "server", None), "manager", None)
+    if manager is not None and hasattr(manager, "host_id"):
+        manager.host_id = uuid.uuid4().hex
+
+
+# Windows has no fork, and no os.register_at_fork.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=new_host_id_in_child)
