@@ -19,7 +19,8 @@ and drives ``/`` anonymous, ``/`` logged in (the session cookie of a real login)
 and ``/health/ping`` with wrk (``-t2 -c16 --latency`` for ``--seconds``, after a 2 s warm-up);
 the bare app and compared projects answer ``/``. It prints, per path and server, the medians
 of requests per second, p50 and p99 latency, each rate as a ratio to bare Flask's ``/`` and to
-each compared project's; then the largest worker's RSS after the run and the cold start,
+each compared project's; then the memory after the run (:func:`memory`: the largest
+worker's RSS and USS, and the whole server's PSS) and the cold start,
 ``import wsgi`` (imports plus ``create_app("production")``) timed inside a new interpreter,
 median of 5, each as ratios to the same references; last, each serving target
 (:func:`targets`) with its ratio and bound, and whether it is met. wrk comes from Debian
@@ -80,6 +81,8 @@ class Server:
     p50s: dict[str, list[float]] = field(default_factory=dict)
     p99s: dict[str, list[float]] = field(default_factory=dict)
     rss: list[float] = field(default_factory=list)
+    uss: list[float] = field(default_factory=list)
+    pss: list[float] = field(default_factory=list)
 
 
 def log_in(port: int) -> str:
@@ -135,13 +138,32 @@ def drive(wrk: str, url: str, seconds: int, cookie: str | None) -> tuple[float, 
     return float(rate[1]), ms(latency["50"]), ms(latency["99"])
 
 
-def worker_rss(master: int) -> float:
-    """The largest RSS, in MiB, among the gunicorn workers of ``master``."""
+def memory(master: int) -> tuple[float, float, float]:
+    """The memory of the gunicorn server ``master``, in MiB, read from /proc/PID/smaps_rollup
+    (Linux's proc(5)): the largest RSS among its workers; the largest USS (private pages: what
+    the worker alone holds, gone when it exits); and the PSS of master and workers added up
+    (each shared page split among the processes sharing it: the whole server's share of RAM).
+    A worker forked from a master that built the app (gunicorn's ``preload_app``) shares its
+    pages until it writes to them: its RSS counts them, its USS does not."""
     out = subprocess.run(
-        ["ps", "-o", "rss=", "--ppid", str(master)], capture_output=True, text=True
+        ["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True
     )
-    sizes = [int(line) for line in out.stdout.split()]
-    return max(sizes) / 1024 if sizes else float("nan")
+    workers = [int(pid) for pid in out.stdout.split()]
+
+    def rollup(pid: int) -> dict[str, int]:
+        fields = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            name, value, *_ = line.split()
+            fields[name.rstrip(":")] = int(value)
+        return fields
+
+    sizes = {pid: rollup(pid) for pid in [master, *workers]}
+    if not workers:
+        return float("nan"), float("nan"), float("nan")
+    rss = max(sizes[pid]["Rss"] for pid in workers)
+    uss = max(sizes[pid]["Private_Clean"] + sizes[pid]["Private_Dirty"] for pid in workers)
+    pss = sum(fields["Pss"] for fields in sizes.values())
+    return rss / 1024, uss / 1024, pss / 1024
 
 
 def serve_and_measure(server: Server, wrk: str, seconds: int, shuffler: random.Random) -> None:
@@ -165,7 +187,10 @@ def serve_and_measure(server: Server, wrk: str, seconds: int, shuffler: random.R
             server.rates.setdefault(path, []).append(rate)
             server.p50s.setdefault(path, []).append(p50)
             server.p99s.setdefault(path, []).append(p99)
-        server.rss.append(worker_rss(process.pid))
+        rss, uss, pss = memory(process.pid)
+        server.rss.append(rss)
+        server.uss.append(uss)
+        server.pss.append(pss)
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -193,7 +218,7 @@ def report(
     servers: list[Server], reference: Server, others: list[Server], rounds: int, seconds: int
 ) -> None:
     """Print the tables of the module docstring: each rate as a ratio to bare Flask's ``/``
-    and to each compared project's ``/`` (``others``), RSS and cold start likewise, then each
+    and to each compared project's ``/`` (``others``), memory and cold start likewise, then each
     of the serving targets (:func:`targets`) with its ratio, its bound and whether it is met."""
 
     def median_rate(server: Server, key: str) -> float:
@@ -218,8 +243,15 @@ def report(
             print(f"{path:<14} {server.name:<22} {rate:8.0f}{ratios} {p50:8.2f} {p99:8.1f}")
     starts = {server.name: cold_start(server) for server in servers}
     rss = {server.name: statistics.median(server.rss) for server in servers}
+    uss = {server.name: statistics.median(server.uss) for server in servers}
+    pss = {server.name: statistics.median(server.pss) for server in servers}
     references = [reference, *others]
-    for measure, figures in (("worker RSS MiB", rss), ("cold start s", starts)):
+    for measure, figures in (
+        ("worker RSS MiB", rss),
+        ("worker USS MiB", uss),
+        ("all PSS MiB", pss),
+        ("cold start s", starts),
+    ):
         print(f"\n{'server':<22} {measure:>15}" + "".join(f" {'x ' + n:>16}" for n in names))
         for server in servers:
             value = figures[server.name]
