@@ -136,6 +136,7 @@ def pre_fork(server: object, worker: object) -> None:
     had copied about 1.7 times as much of the master's memory without it."""
     gc.freeze()
 
+
 # Workers heartbeat through a temporary file; /dev/shm (memory) keeps a slow container disk
 # from making healthy workers look stuck. Only gunicorn writes there (S108: not a shared path).
 SHARED_MEMORY = "/dev/shm"  # noqa: S108

@@ -1,6 +1,6 @@
-"""A process forked from one that built the app (a gunicorn worker with ``preload_app``, a
-child of Celery's prefork pool) opens its own database connections, and the parent keeps its
-own (``forget_pools_after_fork`` in extensions.py).
+"""Processes forked from one that built the app open their own database connections, and the
+parent keeps its own (``forget_pools_after_fork`` in extensions.py): a gunicorn worker with
+``preload_app``{% if cookiecutter.celery_broker != "none" %}, a child of Celery's prefork pool{% endif %}.
 
 The fork happens in a new interpreter: this one runs threads (the suite's SMTP server), and
 forking a threaded process is what Python 3.12 warns about.

@@ -42,13 +42,17 @@ _ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 def forget_pools_after_fork(app: Flask) -> None:
     """Have every process forked from this one open its own connections to ``app``'s databases.
 
-    gunicorn builds the app once, in its master process, and forks the workers from it
-    (``preload_app`` in gunicorn.conf.py); Celery's prefork pool forks its children the same
-    way. A connection the parent's pool holds is one socket, and two processes talking on it
-    at once corrupt each other's results. So after a fork the child replaces each engine's pool
+    A connection the parent's pool holds is one socket, and two processes talking on it at
+    once corrupt each other's results. So after a fork the child replaces each engine's pool
     with an empty one, without closing the parent's connections, which the parent goes on
     using (SQLAlchemy docs, "Using Connection Pools with Multiprocessing or os.fork()":
     ``Engine.dispose(close=False)``). The parent's pool is untouched.
+
+    Processes forked so: gunicorn's workers with ``preload_app``
+{%- if cookiecutter.use_docker %} (on in gunicorn.conf.py){% endif %}
+{%- if cookiecutter.celery_broker != "none" %};
+    the children of Celery's prefork pool
+{%- endif %}.
 
     Args:
         app: an app ``db`` was bound to (``db.init_app``), whose engines Flask-SQLAlchemy has
