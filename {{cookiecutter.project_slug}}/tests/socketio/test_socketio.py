@@ -345,7 +345,6 @@ def test_an_event_from_a_process_without_sockets_arrives_through_the_queue(queue
             room = user_room(queued_app.config["USER_IDS"][MEMBER])
             publish("task_progress", {"task_id": "t1", "state": "SUCCESS"}, room)
         assert received(socket, 1) == [["task_progress", {"task_id": "t1", "state": "SUCCESS"}]]
-{%- if cookiecutter.celery_broker != "none" %}
 
 
 def test_a_forked_worker_hears_the_workers_forked_beside_it(queued_app):
@@ -370,6 +369,7 @@ def test_a_forked_worker_hears_the_workers_forked_beside_it(queued_app):
             else:
                 sibling.redis.close()
         assert received(socket, 1) == [["task_progress", {"task_id": "t2", "state": "SUCCESS"}]]
+{%- if cookiecutter.celery_broker != "none" %}
 
 
 def test_task_progress_reaches_the_user_who_started_it(queued_app):
