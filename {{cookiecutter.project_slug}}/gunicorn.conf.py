@@ -119,12 +119,12 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
 
 # The master process builds the app once and forks the workers from it (preload_app), so they
 # share the memory of everything it imported until one writes to it, and a worker that replaces
-# a dead one serves at once instead of importing the app again. Each worker then opens its own
-# database and broker connections: the app's fork handlers see to that (extensions.py). The
-# price: `kill -HUP` starts the new workers from the master's copy of the code, so after a
-# deploy restart gunicorn (or send USR2, then QUIT to the old master: gunicorn's docs,
-# "Signal Handling"). GUNICORN_PRELOAD=off has each worker build its own app, and HUP reload
-# the code.
+# a dead one serves at once instead of importing the app again. Each worker opens connections of
+# its own: the master opens none to the broker or the cache, and the app's fork handler
+# (extensions.py) gives each worker an empty database pool. The price: `kill -HUP` starts the
+# new workers from the master's copy of the code, so after a deploy restart gunicorn (or send
+# USR2, then QUIT to the old master: gunicorn's docs, "Signal Handling"). GUNICORN_PRELOAD=off
+# has each worker build its own app, and HUP reload the code.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "on") != "off"
 
 
