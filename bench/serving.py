@@ -8,6 +8,8 @@ returning a short string) beside it, then for ``--rounds`` interleaved rounds se
   worker count, its access log on stdout, which goes to /dev/null);
 - ``shipped, log off``: the same with ``GUNICORN_ACCESS_LOG=off``, as docker-compose.yml runs
   it behind Caddy or nginx (which write the access line instead);
+- each ``--also NAME:KEY=VALUE[,...]``: the shipped config again with those environment
+  variables (``GUNICORN_PRELOAD=off``, say), to weigh one of its settings;
 - ``plain``: ``gunicorn -w 2 wsgi:app`` with an empty config file (gunicorn would otherwise
   read the project's ``gunicorn.conf.py``), so gunicorn's defaults: sync workers, no access log;
 - ``bare Flask``: ``gunicorn -w 2 hello:app`` from the same venv, the reference;
@@ -333,6 +335,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=5, help="seconds of each wrk run")
     parser.add_argument("--seed", type=int, default=None, help="seed of the random order")
     parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="NAME:KEY=VALUE[,KEY=VALUE...]",
+        help="the shipped config once more, with these environment variables (e.g. "
+        "'no preload:GUNICORN_PRELOAD=off'), on every path",
+    )
+    parser.add_argument(
         "--compare",
         action="append",
         default=[],
@@ -365,6 +375,10 @@ def main() -> int:
             Server("plain (-w 2)", [*plain, "wsgi:app"], project, env, PATHS, "wsgi"),
             reference,
         ]
+        for spec in args.also:
+            name, _, settings = spec.partition(":")
+            extra = dict(setting.split("=", 1) for setting in settings.split(","))
+            servers.insert(-1, Server(name, shipped, project, {**env, **extra}, PATHS, "wsgi"))
         others = []
         for spec in args.compare:
             name, _, where = spec.partition("=")
