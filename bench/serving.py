@@ -159,9 +159,9 @@ def memory(master: int) -> tuple[float, float, float]:
             fields[name.rstrip(":")] = int(value)
         return fields
 
-    sizes = {pid: rollup(pid) for pid in [master, *workers]}
     if not workers:
         return float("nan"), float("nan"), float("nan")
+    sizes = {pid: rollup(pid) for pid in [master, *workers]}
     rss = max(sizes[pid]["Rss"] for pid in workers)
     uss = max(sizes[pid]["Private_Clean"] + sizes[pid]["Private_Dirty"] for pid in workers)
     pss = sum(fields["Pss"] for fields in sizes.values())
