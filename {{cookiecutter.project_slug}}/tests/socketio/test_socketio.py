@@ -36,6 +36,7 @@ from {{ cookiecutter.package_name }}.socketio import (
     MAX_MESSAGE_BYTES,
     ClosingRaceHook,
 {%- if cookiecutter.celery_broker in ("redis", "rabbitmq") or cookiecutter.use_redis %}
+    close_queue_client,
     new_host_id_in_child,
 {%- endif %}
     publish,
@@ -364,10 +365,7 @@ def test_a_forked_worker_hears_the_workers_forked_beside_it(queued_app):
             room = user_room(queued_app.config["USER_IDS"][MEMBER])
             sibling.emit("task_progress", {"task_id": "t2", "state": "SUCCESS"}, room=room)
         finally:
-            if isinstance(sibling, python_socketio.KombuManager):
-                sibling.publisher_connection.release()
-            else:
-                sibling.redis.close()
+            close_queue_client(sibling)
         assert received(socket, 1) == [["task_progress", {"task_id": "t2", "state": "SUCCESS"}]]
 {%- if cookiecutter.celery_broker != "none" %}
 

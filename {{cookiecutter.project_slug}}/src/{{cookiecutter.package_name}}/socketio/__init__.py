@@ -172,15 +172,22 @@ def close_queue_clients(app: Flask) -> None:
     write-only clients opened for sending (each reconnects when it sends again). For a process
     that builds apps and drops them, as the tests do; the listening connection of a server
     lives as long as the process."""
-    import socketio as python_socketio
-
     managers = [app.extensions["socketio_server"].manager, *_emitters.values()]
     _emitters.clear()
     for manager in managers:
-        if isinstance(manager, python_socketio.KombuManager):
-            manager.publisher_connection.release()
-        elif isinstance(manager, python_socketio.RedisManager) and manager.redis is not None:
-            manager.redis.close()
+        close_queue_client(manager)
+
+
+def close_queue_client(manager: Any) -> None:
+    """Close the connection that ``manager`` (a client of :func:`queue_client`, or any other
+    python-socketio manager, for which this does nothing) opened for sending; it reconnects
+    when it sends again."""
+    import socketio as python_socketio
+
+    if isinstance(manager, python_socketio.KombuManager):
+        manager.publisher_connection.release()
+    elif isinstance(manager, python_socketio.RedisManager) and manager.redis is not None:
+        manager.redis.close()
 
 
 def serves_sockets() -> bool:
