@@ -504,13 +504,43 @@ def test_gunicorn_access_lines_follow_gunicorn_access_log(baked, variant, tmp_pa
             assert {name: line.get(name) for name in expected} == expected, line
 
 
+@parametrize_over(docker_variants()[:1])
+def test_gunicorn_log_flags_win_over_the_json_log_config(baked, variant, tmp_path):
+    """The JSON format's ``logconfig_dict`` sets the gunicorn loggers' handlers, and gunicorn
+    applies it after its own settings: the logger puts back what the command line says, so
+    ``--access-logfile`` and ``--error-logfile`` write to their files, ``--access-logfile -``
+    logs even with ``GUNICORN_ACCESS_LOG=off``, and ``--log-level debug`` shows debug lines."""
+    project = baked.get(variant).project_path
+    access, errors = tmp_path / "access.log", tmp_path / "error.log"
+    flags = ("--access-logfile", str(access), "--error-logfile", str(errors))
+    text = output_of_one_request(project, tmp_path / "files", {}, flags)
+    assert "gunicorn.access" not in text and "gunicorn.error" not in text, text
+    (line,) = [json.loads(line) for line in access.read_text().splitlines()]
+    assert (line["logger"], line["path"]) == ("gunicorn.access", "/ping"), line
+    error_lines = [json.loads(line) for line in errors.read_text().splitlines()]
+    assert any(line["message"].startswith("Listening at") for line in error_lines), error_lines
+
+    off = {"GUNICORN_ACCESS_LOG": "off"}
+    text = output_of_one_request(project, tmp_path / "stdout", off, ("--access-logfile", "-"))
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    assert [line["path"] for line in lines if line["logger"] == "gunicorn.access"] == ["/ping"]
+    assert not any(line["level"] == "DEBUG" for line in lines), lines
+
+    text = output_of_one_request(project, tmp_path / "debug", {}, ("--log-level", "debug"))
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    assert any(line["level"] == "DEBUG" for line in lines), lines
+
+
 REQUEST_ID = "0123456789abcdef0123456789abcdef"
 
 
-def output_of_one_request(project: Path, scratch: Path, settings: dict[str, str]) -> str:
-    """What gunicorn, with the bake's gunicorn.conf.py and the environment ``settings``, writes
-    (stdout and stderr) while the stub app answers a liveness probe (``GET /health/ping``) and
-    one ``GET /ping?q=1`` with a request id and a user agent, then stops."""
+def output_of_one_request(
+    project: Path, scratch: Path, settings: dict[str, str], flags: tuple[str, ...] = ()
+) -> str:
+    """What gunicorn, with the bake's gunicorn.conf.py, the environment ``settings`` and the
+    command-line ``flags``, writes (stdout and stderr) while the stub app answers a liveness
+    probe (``GET /health/ping``) and one ``GET /ping?q=1`` with a request id and a user agent,
+    then stops."""
     scratch.mkdir(parents=True)
     (scratch / "deploy_check_app.py").write_text(STUB_APP, encoding="utf-8")
     port = free_port()
@@ -525,7 +555,7 @@ def output_of_one_request(project: Path, scratch: Path, settings: dict[str, str]
     request = urllib.request.Request(f"http://127.0.0.1:{port}/ping?q=1", headers=headers)
     with open(scratch / "out.log", "wb") as out:
         server = subprocess.Popen(
-            [gunicorn(), "-c", str(project / "gunicorn.conf.py"), "deploy_check_app:app"],
+            [gunicorn(), "-c", str(project / "gunicorn.conf.py"), *flags, "deploy_check_app:app"],
             cwd=project, env=env, start_new_session=True, stdout=out, stderr=out,
         )  # fmt: skip
         try:

@@ -227,6 +227,28 @@ class JsonAccessLogger(Logger):
     documents replacing the logger this way.
     """
 
+    def setup(self, cfg: Any) -> None:
+        """gunicorn's own setup, which applies ``logconfig_dict`` (below), then the settings
+        that dict would otherwise override, as gunicorn has them after its command line and
+        config file (``--access-logfile``, ``--error-logfile``, ``--log-level``): no access
+        records without ``accesslog``, each log in the file its setting names instead of on
+        stdout or stderr (``-``), and ``gunicorn.error`` at ``loglevel``. gunicorn runs this
+        again on a reload (HUP), and reopens the files on USR1 (its log rotation signal).
+
+        Args:
+            cfg: gunicorn's settings (``gunicorn.config.Config``).
+        """
+        super().setup(cfg)
+        self.access_log.setLevel(logging.INFO if cfg.accesslog else logging.WARNING)
+        self.error_log.setLevel(self.loglevel)
+        for log, target in ((self.access_log, cfg.accesslog), (self.error_log, cfg.errorlog)):
+            if target and target != "-":
+                to_file = logging.FileHandler(target)
+                to_file.setFormatter(log.handlers[0].formatter)
+                for handler in list(log.handlers):
+                    log.removeHandler(handler)
+                log.addHandler(to_file)
+
     def access(
         self, resp: Any, req: object, environ: Mapping[str, Any], request_time: timedelta
     ) -> None:
@@ -296,18 +318,11 @@ if os.environ.get("GUNICORN_LOG_FORMAT", "json") == "json":
             "error": {**json_handler, "stream": "ext://sys.stderr"},
         },
         "root": {"level": "WARNING", "handlers": ["error"]},
+        # Their levels, and files other than stdout and stderr, come from gunicorn's own
+        # settings (JsonAccessLogger.setup): with a logconfig_dict gunicorn sends access records
+        # even when accesslog is None, and the level is what tells them apart.
         "loggers": {
-            # With a logconfig_dict gunicorn sends access records even when accesslog is None:
-            # this level is what JsonAccessLogger reads to skip them when the log is off.
-            "gunicorn.access": {
-                "level": "INFO" if access_log_on else "WARNING",
-                "handlers": ["access"],
-                "propagate": False,
-            },
-            "gunicorn.error": {
-                "level": loglevel.upper(),
-                "handlers": ["error"],
-                "propagate": False,
-            },
+            "gunicorn.access": {"handlers": ["access"], "propagate": False},
+            "gunicorn.error": {"handlers": ["error"], "propagate": False},
         },
     }
