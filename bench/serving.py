@@ -22,7 +22,9 @@ and drives ``/`` anonymous, ``/`` logged in (the session cookie of a real login)
 and ``/health/ping`` with wrk (``-t2 -c16 --latency`` for ``--seconds``, after a 2 s warm-up);
 the bare app and compared projects answer ``/``. It prints, per path and server, the medians
 of requests per second, p50 and p99 latency, each rate as a ratio to bare Flask's ``/`` and to
-each compared project's; then the memory after the run (:func:`memory`: the largest
+each compared project's; then each app's cost in-process (:func:`in_process`: microseconds a
+request through Flask's test client, with nothing else on the CPU, so steadier than wrk's rates
+on a small machine); then the memory after the run (:func:`memory`: the largest
 worker's RSS and USS, and the whole server's PSS) and the cold start,
 ``import wsgi`` (imports plus ``create_app("production")``) timed inside a new interpreter,
 median of 7 interleaved rounds, each as ratios to the same references; last, each serving target
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import random
 import re
 import shutil
@@ -68,6 +71,32 @@ def hello():
     return "Hello"
 """
 COLD_START = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+#: Runs in a server's venv and folder: argv[1] is a JSON job ({"module", "app", "paths": [[path,
+#: cookie or null], ...], "agent", "count", "rounds"}); prints {path: microseconds a request},
+#: the best of the rounds.
+IN_PROCESS = """
+import importlib, json, sys, time
+
+job = json.loads(sys.argv[1])
+app = getattr(importlib.import_module(job["module"]), job["app"])
+# Without the client's cookie jar: each request carries the cookie it is given, or none.
+client = app.test_client(use_cookies=False)
+figures = {}
+for path, cookie in job["paths"]:
+    headers = {"User-Agent": job["agent"], **({"Cookie": cookie} if cookie else {})}
+    for _ in range(100):  # the first requests compile the page's templates
+        response = client.get(path.split()[0], headers=headers)
+    if response.status_code != 200 or (cookie and b"Log out" not in response.data):
+        sys.exit(f"{path}: {response.status_code}, logged in: {b'Log out' in response.data}")
+    best = float("inf")
+    for _ in range(job["rounds"]):
+        start = time.perf_counter()
+        for _ in range(job["count"]):
+            client.get(path.split()[0], headers=headers)
+        best = min(best, (time.perf_counter() - start) / job["count"])
+    figures[path] = best * 1e6
+print(json.dumps(figures))
+"""
 
 
 @dataclass
@@ -86,6 +115,7 @@ class Server:
     rss: list[float] = field(default_factory=list)
     uss: list[float] = field(default_factory=list)
     pss: list[float] = field(default_factory=list)
+    cookie: str | None = None
 
 
 def log_in(port: int) -> str:
@@ -184,6 +214,7 @@ def serve_and_measure(server: Server, wrk: str, seconds: int, shuffler: random.R
     try:
         wait_for(f"http://127.0.0.1:{port}/", 60)
         cookie = log_in(port) if "/ logged in" in server.paths else None
+        server.cookie = server.cookie or cookie
         for path in shuffler.sample(server.paths, len(server.paths)):
             url = f"http://127.0.0.1:{port}{path.split()[0]}"
             rate, p50, p99 = drive(wrk, url, seconds, cookie if "logged in" in path else None)
@@ -219,6 +250,37 @@ def cold_starts(servers: list[Server], times: int = 7) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in seconds.items()}
 
 
+def in_process(servers: list[Server], count: int = 2000, rounds: int = 3) -> dict[str, dict]:
+    """Microseconds a request of each server's app, called in-process through Flask's test
+    client (no server, no network, no other process on the CPU), by server name and path: the
+    best of ``rounds`` runs of ``count`` requests, after 100 that compile the templates. Servers
+    that share an app (the shipped config and plain flags serve the same ``wsgi:app``) are
+    measured once, as the first of them. ``/ logged in`` sends the session cookie of the
+    server's login (:func:`log_in`)."""
+    figures: dict[str, dict] = {}
+    measured: set[tuple[Path, str]] = set()
+    for server in servers:
+        if (server.folder, server.module) in measured:
+            continue
+        measured.add((server.folder, server.module))
+        paths = [[path, server.cookie if "logged in" in path else None] for path in server.paths]
+        module, _, app = server.command[-1].partition(":")
+        job = {"module": module, "app": app, "paths": paths, "agent": USER_AGENT,
+               "count": count, "rounds": rounds}  # fmt: skip
+        python = str(Path(server.command[0]).with_name("python"))
+        out = subprocess.run(
+            [python, "-c", IN_PROCESS, json.dumps(job)],
+            cwd=server.folder,
+            env=server.env,
+            capture_output=True,
+            text=True,
+        )
+        if out.returncode != 0:
+            sys.exit(f"{server.name} in-process: {out.stderr[-2000:]}")
+        figures[server.name] = json.loads(out.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def report(
     servers: list[Server], reference: Server, others: list[Server], rounds: int, seconds: int
 ) -> None:
@@ -246,6 +308,18 @@ def report(
                 f" {rate / base:>{width}.2f}" for base, width in zip(bases, widths, strict=True)
             )
             print(f"{path:<14} {server.name:<22} {rate:8.0f}{ratios} {p50:8.2f} {p99:8.1f}")
+    calls = in_process(servers)
+    print(f"\n{'in-process':<14} {'app of':<22} {'us/req':>8}" + extra)
+    for path in PATHS:
+        for name, figures in calls.items():
+            key = path if path in figures else ("/" if path == "/ anonymous" else None)
+            if key in figures:
+                cost = figures[key]
+                ratios = "".join(
+                    f" {calls[base.name]['/'] / cost:>{width}.2f}"
+                    for base, width in zip([reference, *others], widths, strict=True)
+                )
+                print(f"{path:<14} {name:<22} {cost:8.0f}{ratios}")
     starts = cold_starts(servers)
     sizes = {
         "worker RSS": {server.name: statistics.median(server.rss) for server in servers},
