@@ -182,6 +182,18 @@ def interpreter() -> tuple[str, str | None]:
     )
 
 
+def database_steps() -> list[str]:
+    """The command that creates the bake's default database on a server on this machine (the
+    README's "Set up the database and an admin"), before ``flask init`` needs it; none for
+    SQLite, whose file ``flask init`` creates."""
+    name = ANSWERS["package_name"]
+    create = {
+        "postgresql": f"createdb -h 127.0.0.1 -U postgres {name}",
+        "mysql": f'mysql -h 127.0.0.1 -u root -e "CREATE DATABASE {name} CHARACTER SET utf8mb4"',
+    }.get(ANSWERS["database"])
+    return [f"    {create}  # or another one: DATABASE_URL in .env"] if create else []
+
+
 def next_steps() -> str:
     slug = ANSWERS["project_slug"]
     python, warning = interpreter()
@@ -193,6 +205,7 @@ def next_steps() -> str:
             f"    cd {slug}",
             f"    {python} -m venv .venv && . .venv/bin/activate",
             "    python -m pip install --upgrade pip && pip install -e . --group dev",
+            *database_steps(),
             "    flask init                                 # create the database tables and roles",
             "    flask create-admin --email you@example.com # asks for a password",
             "    flask run                                  # http://127.0.0.1:5000/",

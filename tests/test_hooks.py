@@ -20,7 +20,7 @@ from cookiecutter.main import cookiecutter
 
 import checks
 from conftest import DEFAULT_SLUG, OPTIONS, TEMPLATE_DIR, bake
-from option_space import all_import_names
+from option_space import DEFAULT_PACKAGE, all_import_names
 
 # What follows "ERROR: <answer name> <value repr> " in the hook's one line.
 WHY_AND_EXAMPLE = re.compile(r"(?P<why>[^;]+); e\.g\. (?P<example>'[^']*')")
@@ -439,6 +439,32 @@ def test_bake_prints_the_next_steps(cookies, capfd):
         "pytest",
     ):
         assert step in out
+
+
+@pytest.mark.parametrize(
+    "database, create",
+    [
+        ("postgresql", f"createdb -h 127.0.0.1 -U postgres {DEFAULT_PACKAGE}"),
+        ("mysql", f'mysql -h 127.0.0.1 -u root -e "CREATE DATABASE {DEFAULT_PACKAGE} '),
+        ("sqlite", None),
+    ],
+)
+def test_the_next_steps_create_a_server_database_before_flask_init(
+    cookies, capfd, database, create
+):
+    """``flask init`` fails on a server whose database does not exist yet: the steps create the
+    default one first, as the README's "Set up the database and an admin" does."""
+    result = bake(cookies, database=database)
+    out = capfd.readouterr().out
+    assert result.exit_code == 0
+    readme = (Path(result.project_path) / "README.md").read_text(encoding="utf-8")
+    if create is None:
+        assert "createdb" not in out and "CREATE DATABASE" not in out
+        assert "createdb" not in readme and "CREATE DATABASE" not in readme
+        return
+    assert out.index(create) < out.index("flask init")
+    block = readme.split("## Set up the database and an admin", 1)[1].split("```", 2)[1]
+    assert block.index(create) < block.index("flask init"), block
 
 
 def test_a_python_older_than_the_project_needs_is_named_in_one_warning(cookies, capfd):

@@ -36,6 +36,7 @@ def test_init_with_the_database_down_fails_in_one_line(make_app):
     result = app.test_cli_runner().invoke(args=["init"])
     assert result.exit_code == 1
     assert result.output.startswith("Error: cannot reach the database: ")
+    assert 'README.md, "Set up the database and an admin")' in result.output
     assert result.output.count("\n") == 1
 
 

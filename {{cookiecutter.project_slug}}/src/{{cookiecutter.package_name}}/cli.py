@@ -22,7 +22,13 @@ def init_command() -> None:
     try:
         upgrade()
     except OperationalError as error:
-        message = f"cannot reach the database: {first_line(error.orig)}"
+        message = (
+            f"cannot reach the database: {first_line(error.orig)} ("
+{%- if cookiecutter.database != "sqlite" %}
+            "is its server up, and the database created? "
+{%- endif %}
+            'README.md, "Set up the database and an admin")'
+        )
         raise click.ClickException(message) from None
     Role.seed()
     db.session.commit()
