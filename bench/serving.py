@@ -284,6 +284,14 @@ def in_process(servers: list[Server], count: int = 2000, rounds: int = 3) -> dic
     return figures
 
 
+def row_key(path: str, figures: dict[str, object]) -> str | None:
+    """The key of ``figures`` (one server's, by path) for the table row of ``path``: the path
+    itself, or ``/`` on the ``/ anonymous`` row for a server that answers ``/`` only (bare
+    Flask, a compared project); ``None`` when it has no figure for that row."""
+    key = path if path in figures else ("/" if path == "/ anonymous" else None)
+    return key if key in figures else None
+
+
 def report(
     servers: list[Server], reference: Server, others: list[Server], rounds: int, seconds: int
 ) -> None:
@@ -302,8 +310,8 @@ def report(
     print(f"{'path':<14} {'server':<22} {'req/s':>8}{extra} {'p50 ms':>8} {'p99 ms':>8}")
     for path in PATHS:
         for server in servers:
-            key = path if path in server.rates else ("/" if path == "/ anonymous" else None)
-            if key is None or key not in server.rates:
+            key = row_key(path, server.rates)
+            if key is None:
                 continue
             rate = median_rate(server, key)
             p50 = statistics.median(server.p50s[key])
@@ -316,8 +324,8 @@ def report(
     print(f"\n{'in-process':<14} {'app of':<22} {'us/req':>8}" + extra)
     for path in PATHS:
         for name, figures in calls.items():
-            key = path if path in figures else ("/" if path == "/ anonymous" else None)
-            if key in figures:
+            key = row_key(path, figures)
+            if key is not None:
                 cost = figures[key]
                 ratios = "".join(
                     f" {calls[base.name]['/'] / cost:>{width}.2f}"

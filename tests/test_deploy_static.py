@@ -506,10 +506,10 @@ def test_gunicorn_access_lines_follow_gunicorn_access_log(baked, variant, tmp_pa
 
 @parametrize_over(docker_variants()[:1])
 def test_gunicorn_log_flags_win_over_the_json_log_config(baked, variant, tmp_path):
-    """The JSON format's ``logconfig_dict`` sets the gunicorn loggers' handlers, and gunicorn
-    applies it after its own settings: the logger puts back what the command line says, so
-    ``--access-logfile`` and ``--error-logfile`` write to their files, ``--access-logfile -``
-    logs even with ``GUNICORN_ACCESS_LOG=off``, and ``--log-level debug`` shows debug lines."""
+    """The JSON format follows gunicorn's own log settings, the command line's included:
+    ``--access-logfile`` and ``--error-logfile`` write JSON lines to their files,
+    ``--access-logfile -`` logs even with ``GUNICORN_ACCESS_LOG=off``, and ``--log-level
+    debug`` shows debug lines."""
     project = baked.get(variant).project_path
     access, errors = tmp_path / "access.log", tmp_path / "error.log"
     flags = ("--access-logfile", str(access), "--error-logfile", str(errors))

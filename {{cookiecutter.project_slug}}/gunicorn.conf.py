@@ -178,8 +178,7 @@ def on_exit(server: object) -> None:
 # twice: GUNICORN_ACCESS_LOG=off drops them (docker-compose.yml sets it). Each JSON line costs
 # the worker some CPU (JsonAccessLogger below), most noticeable on cheap requests such as health
 # probes; off, next to nothing.
-access_log_on = os.environ.get("GUNICORN_ACCESS_LOG", "on") != "off"
-accesslog = "-" if access_log_on else None
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "on") != "off" else None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The text format's line (GUNICORN_LOG_FORMAT=text): client address (the proxy's
@@ -217,37 +216,41 @@ class AccessLogger(Logger):
 
 
 class JsonAccessLogger(Logger):
-    """gunicorn's logger, whose access records carry their fields for the JSON formatter.
+    """gunicorn's logger, writing JSON lines, whose access records carry their fields.
 
     gunicorn's own ``access`` builds every atom of ``access_log_format`` (each request and
-    response header and each environ key, escaped) for each request, and with a
-    ``logconfig_dict`` it does so even with the access log off. This one reads only the fields
-    it logs, and nothing when ``gunicorn.access`` drops INFO records: measured in-process, half
-    the time a line, and almost none with the log off. gunicorn's ``logger_class`` setting
-    documents replacing the logger this way.
+    response header and each environ key, escaped) for each request. This one reads only the
+    fields it logs, and nothing when ``gunicorn.access`` drops INFO records: measured
+    in-process, half the time a line, and almost none with the log off. gunicorn's
+    ``logger_class`` setting documents replacing the logger this way.
     """
 
     def setup(self, cfg: Any) -> None:
-        """gunicorn's own setup, which applies ``logconfig_dict`` (below), then the settings
-        that dict would otherwise override, as gunicorn has them after its command line and
-        config file (``--access-logfile``, ``--error-logfile``, ``--log-level``): no access
-        records without ``accesslog``, each log in the file its setting names instead of on
-        stdout or stderr (``-``), and ``gunicorn.error`` at ``loglevel``. gunicorn runs this
-        again on a reload (HUP), and reopens the files on USR1 (its log rotation signal).
+        """gunicorn's own setup, then JSON lines (python-json-logger) on the handlers it made.
+
+        gunicorn makes the handlers from its settings, the command line's included
+        (``--access-logfile``, ``--error-logfile``, ``--log-level``), reopens their files on
+        USR1 (its log rotation signal) and runs this again on a reload (HUP); only the format
+        is changed here. Syslog handlers keep gunicorn's format.
 
         Args:
             cfg: gunicorn's settings (``gunicorn.config.Config``).
         """
+        from pythonjsonlogger.json import JsonFormatter
+
         super().setup(cfg)
+        # gunicorn calls access() for every request, with the log off too: this level is
+        # what tells it to return at once.
         self.access_log.setLevel(logging.INFO if cfg.accesslog else logging.WARNING)
-        self.error_log.setLevel(self.loglevel)
-        for log, target in ((self.access_log, cfg.accesslog), (self.error_log, cfg.errorlog)):
-            if target and target != "-":
-                to_file = logging.FileHandler(target)
-                to_file.setFormatter(log.handlers[0].formatter)
-                for handler in list(log.handlers):
-                    log.removeHandler(handler)
-                log.addHandler(to_file)
+        formatter = JsonFormatter(
+            "%(levelname)s %(name)s %(message)s",
+            rename_fields={"levelname": "level", "name": "logger"},
+            timestamp="time",
+        )
+        for log in (self.access_log, self.error_log):
+            for handler in log.handlers:
+                if isinstance(handler, logging.StreamHandler):  # files too, not syslog
+                    handler.setFormatter(formatter)
 
     def access(
         self, resp: Any, req: object, environ: Mapping[str, Any], request_time: timedelta
@@ -301,28 +304,3 @@ class JsonAccessLogger(Logger):
 logger_class = AccessLogger
 if os.environ.get("GUNICORN_LOG_FORMAT", "json") == "json":
     logger_class = JsonAccessLogger
-    json_handler = {"class": "logging.StreamHandler", "formatter": "json"}
-    logconfig_dict = {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {
-            "json": {
-                "()": "pythonjsonlogger.json.JsonFormatter",
-                "fmt": "%(levelname)s %(name)s %(message)s",
-                "rename_fields": {"levelname": "level", "name": "logger"},
-                "timestamp": "time",
-            },
-        },
-        "handlers": {
-            "access": {**json_handler, "stream": "ext://sys.stdout"},
-            "error": {**json_handler, "stream": "ext://sys.stderr"},
-        },
-        "root": {"level": "WARNING", "handlers": ["error"]},
-        # Their levels, and files other than stdout and stderr, come from gunicorn's own
-        # settings (JsonAccessLogger.setup): with a logconfig_dict gunicorn sends access records
-        # even when accesslog is None, and the level is what tells them apart.
-        "loggers": {
-            "gunicorn.access": {"handlers": ["access"], "propagate": False},
-            "gunicorn.error": {"handlers": ["error"], "propagate": False},
-        },
-    }

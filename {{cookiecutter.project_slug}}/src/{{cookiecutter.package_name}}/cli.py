@@ -11,6 +11,15 @@ from .extensions import db
 from .models import Role, User
 from .stats import invalidate_user_stats
 
+#: What ``flask init`` adds when it cannot reach the database.
+{%- if cookiecutter.database == "sqlite" %}
+UNREACHABLE_HINT = 'README.md, "Set up the database and an admin"'
+{%- else %}
+UNREACHABLE_HINT = (
+    'is its server up, and the database created? README.md, "Set up the database and an admin"'
+)
+{%- endif %}
+
 
 @click.command("init")
 @with_appcontext
@@ -22,13 +31,7 @@ def init_command() -> None:
     try:
         upgrade()
     except OperationalError as error:
-        message = (
-            f"cannot reach the database: {first_line(error.orig)} ("
-{%- if cookiecutter.database != "sqlite" %}
-            "is its server up, and the database created? "
-{%- endif %}
-            'README.md, "Set up the database and an admin")'
-        )
+        message = f"cannot reach the database: {first_line(error.orig)} ({UNREACHABLE_HINT})"
         raise click.ClickException(message) from None
     Role.seed()
     db.session.commit()
